@@ -1,0 +1,24 @@
+"""Root URLconf: pages, the API under /api/v1/, the schema and its docs page, admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="diagnosis:enterprise_list", permanent=False), name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("enterprises/", include("diagnosis.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Uploaded files are never served publicly: downloads go through scoped views. This only
+    # serves static files during development without collectstatic.
+    urlpatterns += [path("static/<path:path>", serve, {"document_root": settings.STATICFILES_DIRS[0]})]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiagnosisConfig(AppConfig):
+    name = "diagnosis"
+    verbose_name = _("企业档案与诊断")

@@ -1,0 +1,62 @@
+"""One FilterSet for the enterprise list page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from regions.models import Region
+
+from .codes import MANUFACTURING_DIVISIONS, normalise_text
+from .models import Enterprise
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("名称或信用代码"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.exclude(level="county").order_by("depth", "sort_order"),
+        method="filter_region",
+        label=_("地区"),
+        to_field_name="code",
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.counties().order_by("parent__sort_order", "sort_order"),
+        label=_("县（市、区）"),
+        to_field_name="code",
+    )
+    industry = django_filters.ChoiceFilter(
+        choices=[(code, f"C{code} {name}") for code, name in MANUFACTURING_DIVISIONS.items()],
+        method="filter_industry",
+        label=_("行业"),
+    )
+    size_class = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label=_("企业规模"))
+    above_designated_size = django_filters.BooleanFilter(label=_("规上企业"))
+    commissioner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(role="commissioner"), label=_("对接数字专员")
+    )
+    unassigned = django_filters.BooleanFilter(
+        field_name="commissioner", lookup_expr="isnull", label=_("未分配数字专员")
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "county", "industry", "size_class", "above_designated_size", "commissioner"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            from .selectors import commissioner_choices
+
+            self.filters["commissioner"].queryset = commissioner_choices(actor=actor)
+
+    def filter_q(self, queryset, name, value):
+        text = normalise_text(value)
+        if not text:
+            return queryset
+        return queryset.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(county__path__startswith=value.path)
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry_code__startswith=value)

@@ -1,0 +1,1 @@
+"""Celery tasks of the casework: thin wrappers that take ids and call services."""

@@ -1,0 +1,1 @@
+"""Service providers, clinics, centres, commissioners and solutions (built on accounts.Organisation)."""

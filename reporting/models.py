@@ -1,0 +1,1 @@
+"""Indicators, regional figures, tables and bulletins."""
