@@ -1,10 +1,13 @@
+"""Enterprise archive pages (views.py) and the register import flow (views_import.py)."""
+
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "diagnosis"
 
 urlpatterns = [
     path("", views.enterprise_list_view, name="enterprise_list"),
     path("<int:pk>/", views.enterprise_detail_view, name="enterprise_detail"),
+    *views_import.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""The register import flow in the browser (upload → preview → confirm → progress)."""
+
+urlpatterns: list = []
