@@ -3,7 +3,8 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V).
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -58,37 +59,37 @@ SECTION_DIVISIONS = {
 }  # fmt: skip
 
 MANUFACTURING_DIVISIONS = {
-    "13": _("农副食品加工业"),
-    "14": _("食品制造业"),
-    "15": _("酒、饮料和精制茶制造业"),
-    "16": _("烟草制品业"),
-    "17": _("纺织业"),
-    "18": _("纺织服装、服饰业"),
-    "19": _("皮革、毛皮、羽毛及其制品和制鞋业"),
-    "20": _("木材加工和木、竹、藤、棕、草制品业"),
-    "21": _("家具制造业"),
-    "22": _("造纸和纸制品业"),
-    "23": _("印刷和记录媒介复制业"),
-    "24": _("文教、工美、体育和娱乐用品制造业"),
-    "25": _("石油、煤炭及其他燃料加工业"),
-    "26": _("化学原料和化学制品制造业"),
-    "27": _("医药制造业"),
-    "28": _("化学纤维制造业"),
-    "29": _("橡胶和塑料制品业"),
-    "30": _("非金属矿物制品业"),
-    "31": _("黑色金属冶炼和压延加工业"),
-    "32": _("有色金属冶炼和压延加工业"),
-    "33": _("金属制品业"),
-    "34": _("通用设备制造业"),
-    "35": _("专用设备制造业"),
-    "36": _("汽车制造业"),
-    "37": _("铁路、船舶、航空航天和其他运输设备制造业"),
-    "38": _("电气机械和器材制造业"),
-    "39": _("计算机、通信和其他电子设备制造业"),
-    "40": _("仪器仪表制造业"),
-    "41": _("其他制造业"),
-    "42": _("废弃资源综合利用业"),
-    "43": _("金属制品、机械和设备修理业"),
+    "13": gettext_lazy("农副食品加工业"),
+    "14": gettext_lazy("食品制造业"),
+    "15": gettext_lazy("酒、饮料和精制茶制造业"),
+    "16": gettext_lazy("烟草制品业"),
+    "17": gettext_lazy("纺织业"),
+    "18": gettext_lazy("纺织服装、服饰业"),
+    "19": gettext_lazy("皮革、毛皮、羽毛及其制品和制鞋业"),
+    "20": gettext_lazy("木材加工和木、竹、藤、棕、草制品业"),
+    "21": gettext_lazy("家具制造业"),
+    "22": gettext_lazy("造纸和纸制品业"),
+    "23": gettext_lazy("印刷和记录媒介复制业"),
+    "24": gettext_lazy("文教、工美、体育和娱乐用品制造业"),
+    "25": gettext_lazy("石油、煤炭及其他燃料加工业"),
+    "26": gettext_lazy("化学原料和化学制品制造业"),
+    "27": gettext_lazy("医药制造业"),
+    "28": gettext_lazy("化学纤维制造业"),
+    "29": gettext_lazy("橡胶和塑料制品业"),
+    "30": gettext_lazy("非金属矿物制品业"),
+    "31": gettext_lazy("黑色金属冶炼和压延加工业"),
+    "32": gettext_lazy("有色金属冶炼和压延加工业"),
+    "33": gettext_lazy("金属制品业"),
+    "34": gettext_lazy("通用设备制造业"),
+    "35": gettext_lazy("专用设备制造业"),
+    "36": gettext_lazy("汽车制造业"),
+    "37": gettext_lazy("铁路、船舶、航空航天和其他运输设备制造业"),
+    "38": gettext_lazy("电气机械和器材制造业"),
+    "39": gettext_lazy("计算机、通信和其他电子设备制造业"),
+    "40": gettext_lazy("仪器仪表制造业"),
+    "41": gettext_lazy("其他制造业"),
+    "42": gettext_lazy("废弃资源综合利用业"),
+    "43": gettext_lazy("金属制品、机械和设备修理业"),
 }
 
 

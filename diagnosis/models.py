@@ -10,7 +10,9 @@ from accounts.scope import Reach, scope_for
 
 from .codes import industry_label, validate_credit_code
 
-MONEY = {"max_digits": 18, "decimal_places": 4, "validators": [MinValueValidator(0)]}
+# 万元 with 4 decimals and at most 15 significant digits (up to 99,999,999,999.9999 万元). 15 digits is
+# what SQLite (the embedded default) stores exactly; PostgreSQL's numeric is exact at any size.
+MONEY = {"max_digits": 15, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -105,8 +107,11 @@ class Enterprise(models.Model):
         indexes = [models.Index(fields=["county", "name"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(integration_level="") | Q(integration_certified=True),
+                # Spelled with IS NOT NULL: a CHECK passes on NULL, and "unknown" is not "certified".
+                condition=Q(integration_level="")
+                | (Q(integration_certified__isnull=False) & Q(integration_certified=True)),
                 name="enterprise_integration_level_needs_certification",
+                violation_error_message=_("填写两化融合评定等级时，须同时标明已通过两化融合管理体系评定。"),
             ),
         ]
 

@@ -28,7 +28,7 @@ def history_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(value.normalize(), "f")
     if hasattr(value, "pk"):
         return str(value)
     return str(value)
