@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("regions.api.urls")),
     path("", include("diagnosis.api.urls")),
 ]

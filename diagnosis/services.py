@@ -58,6 +58,17 @@ def diff_fields(enterprise: Enterprise, data: dict[str, Any]) -> dict[str, list[
     return changes
 
 
+def _check_commissioner(enterprise: Enterprise) -> None:
+    """An assigned commissioner must be an active commissioner filed at a region covering the county."""
+    commissioner = enterprise.commissioner
+    if commissioner is None:
+        return
+    if commissioner.role != "commissioner" or not commissioner.is_active or commissioner.region_id is None:
+        raise ValidationError({"commissioner": _("所选用户不是在册的数字专员。")})
+    if enterprise.county_id and not enterprise.county.path.startswith(commissioner.region.path):
+        raise ValidationError({"commissioner": _("所选数字专员不负责该企业所在的县（市、区）。")})
+
+
 def _check_county_scope(actor, county) -> None:
     if actor is not None and not region_in_scope(actor, county):
         raise ValidationError({"county": _("该县（市、区）不在您的管辖范围内。")})
@@ -74,9 +85,10 @@ def enterprise_create(
     outside the actor's region.
     """
     if actor is not None and not can_create_enterprise(actor):
-        raise PermissionDenied
+        raise PermissionDenied(_("您没有建立企业档案的权限。"))
     enterprise = Enterprise(**data)
     _check_county_scope(actor, enterprise.county if enterprise.county_id else None)
+    _check_commissioner(enterprise)
     enterprise.full_clean()
     enterprise.save()
     EnterpriseChange.objects.create(
@@ -101,11 +113,11 @@ def enterprise_update(
     """
     if actor is not None:
         if not can_edit_enterprise_fields(actor):
-            raise PermissionDenied
+            raise PermissionDenied(_("您没有修改企业档案的权限。"))
         if actor.role == "commissioner":
             forbidden = set(data) - COMMISSIONER_FIELDS
             if forbidden:
-                raise PermissionDenied
+                raise PermissionDenied(_("数字专员只能更新走访了解到的联系方式和数字化情况。"))
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     changes = diff_fields(locked, data)
     if not changes:
@@ -114,6 +126,8 @@ def enterprise_update(
         setattr(locked, field, data[field])
     if "county" in changes and actor is not None and actor.role != "commissioner":
         _check_county_scope(actor, locked.county)
+    if {"county", "commissioner"} & set(changes):
+        _check_commissioner(locked)
     locked.full_clean()
     locked.save()
     EnterpriseChange.objects.create(

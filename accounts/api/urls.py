@@ -1,6 +1,10 @@
+"""Account routes under /api/v1/: ``auth/token/`` (username + password → token) and ``me/``."""
+
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from .views import MeView, TokenObtainView
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
 ]

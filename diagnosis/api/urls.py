@@ -1,1 +1,14 @@
-urlpatterns: list = []
+"""Routes of the enterprise API, mounted under /api/v1/ (see ``config/api_urls.py``).
+
+``enterprises/`` (GET list, POST create), ``enterprises/{id}/`` (GET, PUT, PATCH — no DELETE),
+``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``.
+"""
+
+from rest_framework.routers import SimpleRouter
+
+from .views import EnterpriseViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+
+urlpatterns = router.urls

@@ -121,3 +121,29 @@ def test_integration_level_needs_certification(world):
 def test_negative_money_rejected(world):
     with pytest.raises(ValidationError):
         enterprise_update(actor=None, enterprise=world.ent_donghu, data={"revenue": Decimal("-1")})
+
+
+def test_commissioner_must_cover_the_county(world):
+    with pytest.raises(ValidationError) as exc:
+        enterprise_update(
+            actor=None, enterprise=world.ent_xihu, data={"commissioner": world.users["commissioner"]}
+        )
+    assert "commissioner" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        enterprise_update(
+            actor=None, enterprise=world.ent_xihu, data={"commissioner": world.users["county_officer"]}
+        )
+    changes = enterprise_update(
+        actor=world.users["city_officer"], enterprise=world.ent_donghu, data={"commissioner": None}
+    )
+    assert changes == {"commissioner": ["dh_comm", None]}
+
+
+def test_inactive_commissioner_cannot_be_assigned(world):
+    comm = world.users["commissioner"]
+    comm.is_active = False
+    comm.save()
+    world.ent_donghu.commissioner = None
+    world.ent_donghu.save()
+    with pytest.raises(ValidationError):
+        enterprise_update(actor=None, enterprise=world.ent_donghu, data={"commissioner": comm})
