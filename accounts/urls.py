@@ -1,9 +1,15 @@
+"""Sign-in and sign-out pages (Django's auth views with the platform's templates)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

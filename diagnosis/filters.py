@@ -1,4 +1,12 @@
-"""One FilterSet for the enterprise list page and the API."""
+"""One FilterSet for the enterprise list page and the API.
+
+Contract: the filter names (``q``, ``region``, ``county``, ``industry``, ``size_class``,
+``above_designated_size``, ``commissioner``, ``unassigned``) are part of the public API and the
+page's URLs. The FilterSet only narrows the queryset it is given; the caller passes a queryset
+already limited to the actor's scope (``selectors.enterprise_list``), so no filter value can
+widen what a user sees. With ``actor`` the commissioner choices are limited to those the actor may
+see (``selectors.commissioner_choices``).
+"""
 
 import django_filters
 from django.db.models import Q
@@ -7,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from regions.models import Region
 
-from .codes import MANUFACTURING_DIVISIONS, normalise_text
+from .codes import MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
 from .models import Enterprise
 
 
@@ -50,10 +58,11 @@ class EnterpriseFilter(django_filters.FilterSet):
             self.filters["commissioner"].queryset = commissioner_choices(actor=actor)
 
     def filter_q(self, queryset, name, value):
+        """Name contains the text, or the credit code contains it (full-width, case and spaces folded)."""
         text = normalise_text(value)
         if not text:
             return queryset
-        return queryset.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+        return queryset.filter(Q(name__icontains=text) | Q(credit_code__contains=normalise_credit_code(text)))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(county__path__startswith=value.path)

@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import Role, User
 from accounts.scope import Reach, scope_for
 
-from .models import Enterprise, EnterpriseChange, ImportJob
+from .models import Engagement, Enterprise, EnterpriseChange, ImportJob
 
 
 def enterprise_list(*, actor, filters: dict | None = None) -> QuerySet[Enterprise]:
@@ -34,6 +34,12 @@ def enterprise_get(*, actor, pk: int) -> Enterprise:
 def enterprise_history(*, actor, enterprise: Enterprise) -> QuerySet[EnterpriseChange]:
     enterprise_get(actor=actor, pk=enterprise.pk)
     return enterprise.changes.select_related("actor")
+
+
+def enterprise_engagements(*, actor, enterprise: Enterprise) -> list[Engagement]:
+    """The active engagements (clinics, providers) of an enterprise the actor can see."""
+    enterprise_get(actor=actor, pk=enterprise.pk)
+    return list(enterprise.engagements.filter(active=True).select_related("organisation"))
 
 
 def commissioner_choices(*, actor) -> QuerySet[User]:
