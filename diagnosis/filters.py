@@ -10,6 +10,7 @@ see (``selectors.commissioner_choices``).
 
 import django_filters
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -33,7 +34,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         to_field_name="code",
     )
     industry = django_filters.ChoiceFilter(
-        choices=[(code, f"C{code} {name}") for code, name in MANUFACTURING_DIVISIONS.items()],
+        choices=[(code, format_lazy("C{} {}", code, name)) for code, name in MANUFACTURING_DIVISIONS.items()],
         method="filter_industry",
         label=_("行业"),
     )

@@ -104,14 +104,24 @@ def duplicate_credit_code_error(exc: IntegrityError) -> exceptions.ValidationErr
     return exceptions.ValidationError({"credit_code": [str(DUPLICATE_CREDIT_CODE)]})
 
 
+def join_list(items) -> str:
+    """Items joined as an inline list in the active language (顿号 in Chinese, commas in English)."""
+    items = [str(item) for item in items]
+    text = items[0] if items else ""
+    for item in items[1:]:
+        # Translators: two items of an inline list, joined.
+        text = gettext("%(a)s、%(b)s") % {"a": text, "b": item}
+    return text
+
+
 def update_denied_message(actor, fields) -> str:
     """Why the service refused an update, in words the person can act on."""
     if actor.role == Role.COMMISSIONER:
         forbidden = sorted(set(fields) - COMMISSIONER_FIELDS)
         allowed = sorted(COMMISSIONER_FIELDS)
         return gettext("数字专员只能修改走访中掌握的信息（%(allowed)s），不能修改：%(forbidden)s。") % {
-            "allowed": "、".join(field_label(f) for f in allowed),
-            "forbidden": "、".join(field_label(f) for f in forbidden),
+            "allowed": join_list(field_label(f) for f in allowed),
+            "forbidden": join_list(field_label(f) for f in forbidden),
         }
     return gettext("您没有修改企业档案的权限。")
 
