@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -163,9 +164,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: JSON only, late acks (a task whose worker dies is redelivered), time limits.
+# Broker: CELERY_BROKER_URL if given, else REDIS_URL, else kombu's SQLAlchemy transport on a SQLite
+# file (no server needed; a worker polls it). Results likewise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
-CELERY_RESULT_BACKEND = REDIS_URL or f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL") or REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
+CELERY_RESULT_BACKEND = (
+    os.environ.get("CELERY_RESULT_BACKEND")
+    or REDIS_URL
+    or f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -1,23 +1,54 @@
-"""Test settings: SQLite (or DATABASE_URL) and eager Celery unless CELERY_REAL_WORKER=1.
+"""Test settings: SQLite (or DATABASE_URL), eager Celery in the test process, real workers on demand.
 
-With ``CELERY_REAL_WORKER=1`` tasks go to the broker in ``REDIS_URL`` and a real worker process
-runs them (see ``tests/conftest.py``).
+Celery
+- The test process runs tasks eagerly (``CELERY_TASK_ALWAYS_EAGER``, env, default on), so the
+  suite needs no broker and a test sees a task's effect at once.
+- The worker tests (``tests/integration``, marker ``worker``) switch eagerness off for their own
+  duration and start a real ``celery worker`` process from these settings, with
+  ``CELERY_TASK_ALWAYS_EAGER=0`` and the broker, database and media root of the test process in
+  its environment.
+- Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` (``make test-pg``), Redis; otherwise a
+  throwaway SQLite broker (kombu's SQLAlchemy transport) in a temporary directory of this process,
+  so ``make test`` proves a real worker round trip too, and never feeds the ``make run`` worker.
+
+Database
+- SQLite tests use a file (one per test process, in the temp directory) rather than memory,
+  because the worker process must read and write the very database the test uses.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import DATABASES, REDIS_URL, env_bool
 
 SECRET_KEY = "test-secret-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dsp-test-media-"))
+if os.environ.get("MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
+else:
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dsp-test-media-"))
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_DATABASE_FILE")
+        or str(Path(tempfile.gettempdir()) / f"dsp-test-{os.getpid()}.sqlite3")
+    }
+
 CELERY_REAL_WORKER = env_bool("CELERY_REAL_WORKER", False)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_REAL_WORKER
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
+if not os.environ.get("CELERY_BROKER_URL") and not (CELERY_REAL_WORKER and REDIS_URL):
+    _celery_dir = tempfile.mkdtemp(prefix="dsp-test-celery-")
+    atexit.register(shutil.rmtree, _celery_dir, ignore_errors=True)
+    CELERY_BROKER_URL = f"sqla+sqlite:///{_celery_dir}/broker.sqlite3"
+    CELERY_RESULT_BACKEND = f"db+sqlite:///{_celery_dir}/results.sqlite3"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

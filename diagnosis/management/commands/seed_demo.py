@@ -1,0 +1,48 @@
+"""``python manage.py seed_demo [--reset]``: load the deterministic demo data set (see ``diagnosis.demo``)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from diagnosis.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "创建演示数据（约2000家制造业企业、各角色演示账号）；可重复运行，已有数据不会重复创建。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="先删除演示企业并把演示账号恢复为默认设置，再重新创建。",
+        )
+
+    def handle(self, *args, reset: bool = False, **options):
+        started = time.monotonic()
+        result = seed_demo(reset=reset)
+        elapsed = time.monotonic() - started
+        if result.changed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示数据已创建 / demo data created: 企业 {result.enterprises_created} 家"
+                    f"（共 {result.enterprises_total} 家），账号 {result.users_created} 个，"
+                    f"机构 {result.organisations_created} 个，服务对接 {result.engagements_created} 条"
+                    + (f"，先删除 {result.removed} 家" if result.removed else "")
+                    + f"（{elapsed:.1f} 秒）。"
+                )
+            )
+        else:
+            self.stdout.write(
+                f"演示数据已存在，未做任何修改 / demo data already present, nothing changed "
+                f"（共 {result.enterprises_total} 家企业）。"
+            )
+        if result.stale:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"另有 {result.stale} 家早期版本生成的演示企业；运行 `seed_demo --reset` 可替换为当前版本。"
+                )
+            )
+        self.stdout.write(f"\n演示账号 / demo logins（密码 / password: {DEMO_PASSWORD}）")
+        width = max(len(u.username) for u in result.users)
+        for user in result.users:
+            self.stdout.write(f"  {user.username.ljust(width)}  {user.get_role_label():<8}  {user.scope}")

@@ -1,0 +1,178 @@
+"""A real Celery worker process for the tests marked ``worker``.
+
+Contract:
+- ``celery_worker`` (module scope) starts ``celery -A config worker --pool=solo`` as a subprocess
+  in its own process group, with ``config.settings.test`` and, in its environment, the test
+  process's database (the test database's name: a file for SQLite, see ``config.settings.test``),
+  broker, result backend and media root. It waits until the worker has answered a ``config.ping``
+  and kills the process group at teardown. A worker that does not come up fails the tests with
+  its log; nothing is skipped.
+- Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` set, Redis (``make test-pg``);
+  otherwise a throwaway SQLite broker that needs no server, so ``make test`` also proves a real
+  worker round trip.
+- ``real_worker`` (function scope) switches the test process from eager execution to sending
+  tasks through the broker for the duration of one test, and hands over the worker.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT = 90
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log_path: Path
+    broker_url: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL naming the database ``settings_dict`` points at (the test database)."""
+    engine = settings_dict["ENGINE"]
+    name = str(settings_dict["NAME"])
+    if engine == "django.db.backends.sqlite3":
+        if name == ":memory:" or "mode=memory" in name:
+            raise RuntimeError("A worker process cannot share an in-memory SQLite database.")
+        return f"sqlite:///{name}"
+    if engine == "django.db.backends.postgresql":
+        user = quote(settings_dict.get("USER") or "", safe="")
+        password = quote(settings_dict.get("PASSWORD") or "", safe="")
+        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = settings_dict.get("HOST") or "localhost"
+        port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+        return f"postgres://{auth}{host}{port}/{quote(name, safe='')}"
+    raise RuntimeError(f"No worker support for database engine {engine}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_until_ready(app, worker: Worker) -> None:
+    """Send ``config.ping`` and wait for its answer: proves broker, worker and result backend."""
+    from config.celery import ping
+
+    deadline = time.monotonic() + READY_TIMEOUT
+    token = f"ready-{uuid.uuid4().hex}"
+    result = ping.apply_async(args=[token])
+    while time.monotonic() < deadline:
+        if worker.process.poll() is not None:
+            pytest.fail(
+                f"The Celery worker exited with {worker.process.returncode}:\n{worker.log()}", pytrace=False
+            )
+        if result.ready():
+            assert result.get(timeout=5) == token
+            return
+        time.sleep(0.2)
+    pytest.fail(f"The Celery worker did not answer within {READY_TIMEOUT} s:\n{worker.log()}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        db_url = database_url(connection.settings_dict)
+    broker_url = app.conf.broker_url
+    if broker_url.startswith("redis://"):
+        app.control.purge()  # tasks left by an interrupted earlier run must not reach this worker
+
+    env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_FILE", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        CELERY_REAL_WORKER="1",
+        CELERY_TASK_ALWAYS_EAGER="0",
+        CELERY_BROKER_URL=broker_url,
+        CELERY_RESULT_BACKEND=str(app.conf.result_backend),
+        DATABASE_URL=db_url,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+        "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-n", f"test-worker-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    worker = Worker(process, log_path, broker_url)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        _wait_until_ready(app, worker)
+    except BaseException:
+        _stop(process)
+        raise
+    finally:
+        app.conf.task_always_eager = eager
+    yield worker
+    _stop(process)
+
+
+@pytest.fixture
+def real_worker(celery_worker):
+    """The worker, with this test's tasks sent through the broker instead of run in-process."""
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield celery_worker
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def _load_regions_if_missing() -> None:
+    from regions.loader import load_regions
+    from regions.models import Region
+
+    if not Region.objects.exists():
+        load_regions(Region)
+
+
+@pytest.fixture
+def regions_loaded(transactional_db):
+    """The division tree, which an earlier transactional test's flush may have removed.
+
+    (``serialized_rollback`` cannot be relied on here: after a transactional test without it, the
+    flush re-creates content types and the restore then collides with them.)
+    """
+    _load_regions_if_missing()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def regions_restored_afterwards(django_db_setup, django_db_blocker):
+    """Leave the division tree in place for whatever runs after this module's flushes."""
+    yield
+    with django_db_blocker.unblock():
+        _load_regions_if_missing()
