@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("regions.api.urls")),
     path("", include("diagnosis.api.urls")),
+    path("", include("providers.api.urls")),
+    path("", include("reporting.api.urls")),
 ]

@@ -273,3 +273,185 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.status in {self.Status.PREVIEWED, self.Status.DONE} else 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+
+class Assignment(models.Model):
+    """Who owned an enterprise's follow-up, and when: the history behind ``Enterprise.commissioner``.
+
+    Exactly one open row (``ended_at`` null) per assigned enterprise; reassigning closes it and
+    opens another. Visits stay with whoever logged them.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assignments")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("数字专员"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("专员分配记录")
+        verbose_name_plural = _("专员分配记录")
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_assignment_per_enterprise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.commissioner_id}"
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "VisitQuerySet":
+        """Visits of the enterprises the user can see."""
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
+
+
+class Visit(models.Model):
+    """A commissioner's visit to an enterprise: what they found and when to follow up."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("数字专员")
+    )
+    visited_on = models.DateField(_("走访日期"))
+    summary = models.TextField(_("走访情况"))
+    needs = models.TextField(_("企业需求"), blank=True)
+    follow_up_due = models.DateField(_("跟进期限"), null=True, blank=True)
+    followed_up_on = models.DateField(_("已跟进日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["commissioner", "visited_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.visited_on}"
+
+
+class DiagnosisQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DiagnosisQuerySet":
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
+
+
+class Diagnosis(models.Model):
+    """A diagnosis of an enterprise by a clinic or provider, and its review before issue.
+
+    The questionnaire, scores, level and the PDF report are added by the diagnosis work; this
+    record carries what the review and the providers' evaluation need: who examined, the status,
+    and how often the review sent it back.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填写中")
+        SUBMITTED = "submitted", _("待审核")
+        RETURNED = "returned", _("已退回")
+        ISSUED = "issued", _("已出具")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="diagnoses")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="diagnoses",
+        verbose_name=_("诊断机构"),
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    returned_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = DiagnosisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诊断")
+        verbose_name_plural = _("诊断")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ({self.status})"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProjectQuerySet":
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
+
+
+class TransformationProject(models.Model):
+    """A transformation project (数字化改造) an enterprise runs with a provider.
+
+    Investment, subsidies and milestones are added by the projects work; this record carries what
+    the providers' evaluation needs: the provider, the planned and actual completion dates.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划中")
+        IN_PROGRESS = "in_progress", _("实施中")
+        COMPLETED = "completed", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="projects")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="projects", verbose_name=_("服务商")
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    investment = models.DecimalField(_("计划投资（万元）"), null=True, blank=True, **MONEY)
+    planned_completion = models.DateField(_("计划完成日期"), null=True, blank=True)
+    completed_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("改造项目")
+        verbose_name_plural = _("改造项目")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def completed_on_time(self) -> bool | None:
+        if self.completed_on is None or self.planned_completion is None:
+            return None
+        return self.completed_on <= self.planned_completion
+
+
+class ProviderRating(models.Model):
+    """An enterprise's rating (1–5) of a provider it worked with; one per enterprise, provider and period."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="provider_ratings")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="ratings")
+    score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1)])
+    comment = models.TextField(_("评价"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("服务商评价")
+        verbose_name_plural = _("服务商评价")
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="provider_rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.provider_id}: {self.score}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_caseload, views_import
 
 app_name = "diagnosis"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail_view, name="enterprise_detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="enterprise_edit"),
     *views_import.urlpatterns,
+    *views_caseload.urlpatterns,
 ]

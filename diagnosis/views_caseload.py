@@ -1,0 +1,3 @@
+"""Commissioner caseload, visits and assignment pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""providers.api, split by subdomain: pool, solutions, directory, clinics, commissioners."""

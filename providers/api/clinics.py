@@ -1,0 +1,3 @@
+"""API routes of clinics (filled by its module)."""
+
+urlpatterns: list = []

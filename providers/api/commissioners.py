@@ -1,0 +1,3 @@
+"""API routes of commissioners (filled by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of directory (filled by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of pool (filled by its module)."""
+
+urlpatterns: list = []

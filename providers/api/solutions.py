@@ -1,0 +1,3 @@
+"""API routes of solutions (filled by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""providers.forms, split by subdomain: pool, solutions, directory, clinics, commissioners."""

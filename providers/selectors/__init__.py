@@ -1,0 +1,1 @@
+"""providers.selectors, split by subdomain: pool, solutions, directory, clinics, commissioners."""

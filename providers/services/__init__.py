@@ -1,0 +1,1 @@
+"""providers.services, split by subdomain: pool, solutions, directory, clinics, commissioners."""

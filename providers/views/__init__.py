@@ -1,0 +1,1 @@
+"""providers.views, split by subdomain: pool, solutions, directory, clinics, commissioners."""

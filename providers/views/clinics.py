@@ -1,0 +1,3 @@
+"""Routes of the clinics pages (filled by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the commissioners pages (filled by its module)."""
+
+urlpatterns: list = []

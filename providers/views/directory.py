@@ -1,0 +1,3 @@
+"""Routes of the directory pages (filled by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the pool pages (filled by its module)."""
+
+urlpatterns: list = []

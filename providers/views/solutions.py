@@ -1,0 +1,3 @@
+"""Routes of the solutions pages (filled by its module)."""
+
+urlpatterns: list = []
