@@ -275,6 +275,13 @@ class ImportJob(models.Model):
         return min(100, int(self.processed_rows * 100 / self.total_rows))
 
 
+class EnterpriseRelatedQuerySet(models.QuerySet):
+    """Rows that belong to one enterprise (visits, diagnoses, projects): scoped through it."""
+
+    def visible_to(self, user) -> "EnterpriseRelatedQuerySet":
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
+
+
 class Assignment(models.Model):
     """Who owned an enterprise's follow-up, and when: the history behind ``Enterprise.commissioner``.
 
@@ -312,12 +319,6 @@ class Assignment(models.Model):
         return f"{self.enterprise_id} → {self.commissioner_id}"
 
 
-class VisitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "VisitQuerySet":
-        """Visits of the enterprises the user can see."""
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
-
-
 class Visit(models.Model):
     """A commissioner's visit to an enterprise: what they found and when to follow up."""
 
@@ -332,7 +333,7 @@ class Visit(models.Model):
     followed_up_on = models.DateField(_("已跟进日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = EnterpriseRelatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("走访记录")
@@ -342,11 +343,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.visited_on}"
-
-
-class DiagnosisQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DiagnosisQuerySet":
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
 
 
 class Diagnosis(models.Model):
@@ -376,7 +372,7 @@ class Diagnosis(models.Model):
     issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = DiagnosisQuerySet.as_manager()
+    objects = EnterpriseRelatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("诊断")
@@ -385,11 +381,6 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} ({self.status})"
-
-
-class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
 
 
 class TransformationProject(models.Model):
@@ -416,7 +407,7 @@ class TransformationProject(models.Model):
     completed_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = EnterpriseRelatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("改造项目")
