@@ -1,1 +1,254 @@
-"""Indicators, regional figures, tables and bulletins."""
+"""Indicators, regional figures, tables and bulletins; the providers' performance evaluation; targets.
+
+Evaluation (issue "The service system", part 2):
+
+- ``EvaluationWeights`` is configuration: the weight of each part and the grade thresholds, versioned
+  by ``effective_from`` (the row in force for a month is the latest one starting on or before the
+  month's last day). Weights are exact Decimals that must add up to 1.
+- ``ProviderEvaluation`` is one provider's result for one month (``YYYYMM``), written only by
+  ``reporting.services_evaluation.evaluation_run``; ``EvaluationRun`` is the status row of that job.
+
+Targets (part 7): ``ProgrammeTarget`` holds the plan's targets as data (indicator, year, region).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scope import Reach, scope_for
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+HUNDRED = Decimal("100")
+
+period_validator = RegexValidator(r"^\d{4}(0[1-9]|1[0-2])$", _("统计期应为六位年月，例如 202501。"))
+
+
+def _weight_field(label, default: str):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal(default),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(ONE)],
+    )
+
+
+def _threshold_field(label, default: str):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)],
+    )
+
+
+class EvaluationWeights(models.Model):
+    """How a provider's monthly score is made up (editable by the province and in the admin).
+
+    Four parts, each worth ``value × 100`` points (value in 0–1) times its weight:
+    enterprise ratings (average score / 5), on-time completion of projects finished in the month,
+    diagnoses not returned at review, and qualifications in force. Weights add up to exactly 1.
+    ``qualification_mode`` chooses ``1 − expired/total`` (share) or ``1 − penalty × expired``
+    (floored at 0). Grades: A ≥ ``grade_a``, B ≥ ``grade_b``, C ≥ ``grade_c``, else D.
+    """
+
+    class QualificationMode(models.TextChoices):
+        SHARE = "share", _("按有效比例（1 − 过期数/总数）")
+        PENALTY = "penalty", _("按过期数量扣分")
+
+    effective_from = models.DateField(_("生效日期"), unique=True)
+    weight_ratings = _weight_field(_("企业评价权重"), "0.40")
+    weight_on_time = _weight_field(_("按期完工权重"), "0.30")
+    weight_returns = _weight_field(_("诊断审核通过权重"), "0.20")
+    weight_qualifications = _weight_field(_("资质有效权重"), "0.10")
+    qualification_mode = models.CharField(
+        _("资质计分方式"), max_length=10, choices=QualificationMode.choices, default=QualificationMode.SHARE
+    )
+    qualification_penalty = _weight_field(_("每项过期资质扣减比例"), "0.25")
+    grade_a = _threshold_field(_("A 级最低分"), "90")
+    grade_b = _threshold_field(_("B 级最低分"), "75")
+    grade_c = _threshold_field(_("C 级最低分"), "60")
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("服务商评价权重")
+        verbose_name_plural = _("服务商评价权重")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return _("自 %(date)s 起") % {"date": self.effective_from}
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        """{part code: weight} in the order parts are shown."""
+        return {
+            "ratings": self.weight_ratings,
+            "on_time": self.weight_on_time,
+            "returns": self.weight_returns,
+            "qualifications": self.weight_qualifications,
+        }
+
+    def grade_for(self, score: Decimal | None) -> str:
+        """A/B/C/D for a score (thresholds inclusive); "" for no score."""
+        if score is None:
+            return ""
+        if score >= self.grade_a:
+            return "A"
+        if score >= self.grade_b:
+            return "B"
+        if score >= self.grade_c:
+            return "C"
+        return "D"
+
+    def clean(self) -> None:
+        errors = {}
+        weights = [w for w in self.weights.values() if w is not None]
+        if len(weights) == 4 and sum(weights, ZERO) != ONE:
+            errors["weight_ratings"] = _("四项权重之和必须等于 1（当前为 %(sum)s），请调整后再保存。") % {
+                "sum": sum(weights, ZERO)
+            }
+        if None not in (self.grade_a, self.grade_b, self.grade_c) and not (
+            self.grade_a > self.grade_b > self.grade_c
+        ):
+            errors["grade_a"] = _("等级分数线应满足 A > B > C，请调整后再保存。")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def in_force(cls, on) -> "EvaluationWeights":
+        """The row in force on date ``on`` (the earliest row if ``on`` precedes them all).
+
+        Creates the default row (effective 2023-01-01) when the table is empty.
+        """
+        row = cls.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+        if row is None:
+            row = cls.objects.order_by("effective_from").first()
+        if row is None:
+            from datetime import date
+
+            row = cls.objects.create(effective_from=date(2023, 1, 1), note="默认权重")
+        return row
+
+
+class EvaluationRun(models.Model):
+    """The status row of one month's evaluation: the truth about the job (the broker is a doorbell)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待计算")
+        RUNNING = "running", _("正在计算")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    period = models.CharField(_("统计期"), max_length=6, unique=True, validators=[period_validator])
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    providers_count = models.PositiveIntegerField(_("参评服务商"), default=0)
+    scored_count = models.PositiveIntegerField(_("有得分"), default=0)
+    flagged_count = models.PositiveIntegerField(_("新标记待审查"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("服务商评价计算")
+        verbose_name_plural = _("服务商评价计算")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.status})"
+
+
+class ProviderEvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProviderEvaluationQuerySet":
+        """Province officers and administrators: all. Provider staff: their own provider's. Others: none."""
+        scope = scope_for(user)
+        if scope.reach == Reach.ALL:
+            return self.all()
+        if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:
+            return self.filter(provider__organisation_id=scope.organisation_id)
+        return self.none()
+
+
+class ProviderEvaluation(models.Model):
+    """One provider's performance result for one month.
+
+    ``parts`` holds, per part code, the raw figures as strings: ``numerator``, ``denominator``,
+    ``value`` (0–1), ``weight`` (configured), ``effective_weight`` (after redistribution), ``points``
+    and ``has_data``. A part without data in the month is marked "无数据" and its weight is spread
+    over the parts that have data in proportion to their weights. ``score`` is null (and ``grade``
+    empty) when the provider had no activity at all in the month.
+    """
+
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("服务商")
+    )
+    period = models.CharField(_("统计期"), max_length=6, validators=[period_validator], db_index=True)
+    score = models.DecimalField(
+        _("得分"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)],
+    )
+    grade = models.CharField(_("等级"), max_length=1, blank=True)
+    rank_in_category = models.JSONField(_("类别内排名"), default=dict, blank=True)
+    parts = models.JSONField(_("分项"), default=dict)
+    weights = models.ForeignKey(EvaluationWeights, on_delete=models.PROTECT, related_name="evaluations")
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    objects = ProviderEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务商绩效评价")
+        verbose_name_plural = _("服务商绩效评价")
+        ordering = ["-period", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period"], name="one_evaluation_per_provider_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.period}: {self.score}"
+
+
+class ProgrammeTarget(models.Model):
+    """A target of the 2023 plan for one indicator, year and region (the province unless stated)."""
+
+    class Indicator(models.TextChoices):
+        CLINICS = "clinics_active", _("运营中的数字化诊所")
+        COMMISSIONERS = "commissioners_active", _("在岗数字专员")
+        PROVIDERS = "providers_admitted", _("入库服务商")
+        SOLUTIONS = "solutions_published", _("已发布解决方案")
+
+    indicator = models.CharField(_("指标"), max_length=30, choices=Indicator.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="programme_targets", verbose_name=_("地区")
+    )
+    target = models.DecimalField(
+        _("目标值"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("工作目标")
+        verbose_name_plural = _("工作目标")
+        ordering = ["year", "indicator", "region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "region"], name="one_target_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()} {self.year} {self.target}"

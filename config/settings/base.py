@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -187,11 +188,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+# Beat schedules (e.g. the monthly evaluation at 02:00) are in Beijing time, not UTC.
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-imports": {
         "task": "diagnosis.tasks.sweep_import_jobs",
         "schedule": 120.0,
+    },
+    "evaluate-providers-monthly": {
+        "task": "reporting.tasks.evaluate_providers",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
 }
 

@@ -1,3 +1,10 @@
-"""API routes of reporting."""
+"""API routes of reporting, mounted under /api/v1/: ``evaluations/`` (GET list), ``evaluations/{id}/`` (GET)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import ProviderEvaluationViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("evaluations", ProviderEvaluationViewSet, basename="api-evaluation")
+
+urlpatterns = router.urls

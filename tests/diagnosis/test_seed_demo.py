@@ -87,7 +87,14 @@ def test_two_fresh_seeds_give_identical_data(seeded, db):
 
 
 def test_second_run_changes_nothing_and_says_so(demo):
+    from providers.models import Clinic, CommissionerProfile, Provider, Solution
+
+    call_command("seed_demo", stdout=StringIO())  # the service-system part on top of the fixture's
     counts = (
+        Provider.objects.count(),
+        Clinic.objects.count(),
+        CommissionerProfile.objects.count(),
+        Solution.objects.count(),
         Enterprise.objects.count(),
         EnterpriseChange.objects.count(),
         User.objects.count(),
@@ -101,6 +108,10 @@ def test_second_run_changes_nothing_and_says_so(demo):
     assert DEMO_PASSWORD in out.getvalue()
     assert not seed_demo().changed
     assert counts == (
+        Provider.objects.count(),
+        Clinic.objects.count(),
+        CommissionerProfile.objects.count(),
+        Solution.objects.count(),
         Enterprise.objects.count(),
         EnterpriseChange.objects.count(),
         User.objects.count(),

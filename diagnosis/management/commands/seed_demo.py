@@ -2,9 +2,11 @@
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from diagnosis.demo import DEMO_PASSWORD, seed_demo
+from diagnosis.demo_services import reset_activity, seed_services
 
 
 class Command(BaseCommand):
@@ -19,8 +21,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool = False, **options):
         started = time.monotonic()
+        if reset:
+            reset_activity()
         result = seed_demo(reset=reset)
+        services = seed_services()
+        # The evaluation lives in reporting, which casework must not import: call it by command name.
+        call_command("evaluate_providers", last=2, stdout=self.stdout)
         elapsed = time.monotonic() - started
+        if services.changed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"服务体系演示数据 / service-system demo: 服务商 {services.providers_created} 家，"
+                    f"诊所与促进中心 {services.clinics_created} 个，数字专员 {services.profiles_created} 名，"
+                    f"解决方案 {services.solutions_created} 个，评价 {services.ratings_created} 条，"
+                    f"改造项目 {services.projects_created} 个，诊断 {services.diagnoses_created} 份。"
+                )
+            )
         if result.changed:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -28,9 +44,11 @@ class Command(BaseCommand):
                     f"（共 {result.enterprises_total} 家），账号 {result.users_created} 个，"
                     f"机构 {result.organisations_created} 个，服务对接 {result.engagements_created} 条"
                     + (f"，先删除 {result.removed} 家" if result.removed else "")
-                    + f"（{elapsed:.1f} 秒）。"
+                    + "。"
                 )
             )
+        if result.changed or services.changed:
+            self.stdout.write(f"用时 / took {elapsed:.1f} s")
         else:
             self.stdout.write(
                 f"演示数据已存在，未做任何修改 / demo data already present, nothing changed "

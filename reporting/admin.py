@@ -1,0 +1,48 @@
+"""Admin of reporting: weights and targets are configuration; evaluations and runs are read-only."""
+
+from django.contrib import admin
+
+from .models import EvaluationRun, EvaluationWeights, ProgrammeTarget, ProviderEvaluation
+
+
+@admin.register(EvaluationWeights)
+class EvaluationWeightsAdmin(admin.ModelAdmin):
+    list_display = [
+        "effective_from", "weight_ratings", "weight_on_time", "weight_returns", "weight_qualifications",
+        "qualification_mode", "grade_a", "grade_b", "grade_c",
+    ]  # fmt: skip
+
+
+@admin.register(ProgrammeTarget)
+class ProgrammeTargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "region", "target", "source"]
+    list_filter = ["indicator", "year"]
+    autocomplete_fields: list = []
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "period",
+        "status",
+        "started_at",
+        "finished_at",
+        "providers_count",
+        "scored_count",
+        "flagged_count",
+    ]
+
+
+@admin.register(ProviderEvaluation)
+class ProviderEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["period", "provider", "score", "grade", "computed_at"]
+    list_filter = ["period", "grade"]
+    list_select_related = ["provider__organisation"]
