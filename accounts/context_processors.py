@@ -7,15 +7,38 @@ Contract: ``navigation(request)`` returns ``{"nav": {...}}`` with
   (``scope.can_import_enterprises``) or the import pages are not installed yet;
 - ``api_docs_url``: the API documentation, or ``""`` for anyone but officers (``scope.is_officer``);
 - ``can_create_enterprise``: whether to offer "新建企业档案";
-- ``active``: which nav entry the current page belongs to (``"enterprises"``, ``"import"`` or ``""``).
+- ``active``: which nav entry the current page belongs to (``"enterprises"``, ``"import"`` or ``""``);
+- ``items``: the other areas the user may open, as ``[{"key", "url", "label", "current"}]``, in
+  menu order. An entry appears only when the user's role fits and its URL name is installed.
 
 Anonymous users get ``{"nav": {}}``. Only URL names are looked up here, so ``accounts`` imports
 nothing from the apps above it.
 """
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
-from .scope import can_create_enterprise, can_import_enterprises, is_officer
+from .models import Role
+from .scope import Reach, can_create_enterprise, can_import_enterprises, is_officer, scope_for
+
+
+def _is_province(user) -> bool:
+    return is_officer(user) and scope_for(user).reach == Reach.ALL
+
+
+#: (key, URL name, label, who sees it, namespace + url-name prefix that marks the entry current)
+MENU = [
+    ("caseload", "diagnosis:caseload", _("我的工作台"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
+    ("providers", "providers:provider_list", _("服务商"), is_officer, ("providers", "provider")),
+    ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", "my_provider")),
+    ("solutions", "providers:solution_list", _("解决方案"), lambda u: is_officer(u) or u.role == Role.PROVIDER_STAFF, ("providers", "solution")),
+    ("clinics", "providers:clinic_list", _("诊所与中心"), lambda u: is_officer(u) or u.role in (Role.CLINIC_STAFF, Role.PROVIDER_STAFF), ("providers", "clinic")),
+    ("commissioners", "providers:commissioner_list", _("数字专员"), is_officer, ("providers", "commissioner")),
+    ("league", "reporting:provider_league", _("服务商评价"), _is_province, ("reporting", "provider")),
+    ("my_evaluation", "reporting:my_evaluation", _("本机构评价"), lambda u: u.role == Role.PROVIDER_STAFF, ("reporting", "my_evaluation")),
+    ("targets", "reporting:targets", _("目标完成情况"), is_officer, ("reporting", "targets")),
+    ("directory", "directory:index", _("服务目录"), lambda u: True, ("directory", "")),
+]  # fmt: skip
 
 
 def _reverse_or_blank(name: str) -> str:
@@ -34,6 +57,20 @@ def _active_section(request) -> str:
     return "enterprises"
 
 
+def _menu_items(request, user) -> list[dict]:
+    match = getattr(request, "resolver_match", None)
+    items = []
+    for key, url_name, label, allowed, (namespace, prefix) in MENU:
+        if not allowed(user):
+            continue
+        url = _reverse_or_blank(url_name)
+        if not url:
+            continue
+        current = bool(match and match.namespace == namespace and (match.url_name or "").startswith(prefix))
+        items.append({"key": key, "url": url, "label": label, "current": current})
+    return items
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -48,5 +85,6 @@ def navigation(request) -> dict:
             "api_docs_url": _reverse_or_blank("api-docs") if officer else "",
             "can_create_enterprise": can_create_enterprise(user),
             "active": _active_section(request),
+            "items": _menu_items(request, user),
         }
     }

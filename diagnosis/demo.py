@@ -27,9 +27,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Organisation, Role, User
+from regions.codes import CREDIT_CODE_CHARSET
 from regions.models import Region
 
-from .codes import CREDIT_CODE_CHARSET
 from .demo_codes import make_credit_code
 from .models import ENTERPRISE_FIELDS, Engagement, Enterprise, EnterpriseAccount, EnterpriseChange
 from .services import history_value

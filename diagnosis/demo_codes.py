@@ -1,6 +1,6 @@
 """Deterministic generation of valid credit codes (for demo data, tests and benchmarks)."""
 
-from .codes import CREDIT_CODE_CHARSET, credit_code_check_char
+from regions.codes import CREDIT_CODE_CHARSET, credit_code_check_char
 
 
 def make_credit_code(division_code: str, serial: int, *, prefix: str = "91") -> str:

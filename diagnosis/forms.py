@@ -18,9 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.scope import Reach, scope_for
-from regions.models import Region
-
-from .codes import (
+from regions.codes import (
     MANUFACTURING_DIVISIONS,
     normalise_credit_code,
     normalise_industry_code,
@@ -28,6 +26,8 @@ from .codes import (
     section_of,
     validate_credit_code,
 )
+from regions.models import Region
+
 from .models import ENTERPRISE_FIELDS, Enterprise
 from .selectors import commissioner_choices
 from .services import COMMISSIONER_FIELDS

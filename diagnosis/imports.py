@@ -91,9 +91,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import can_import_enterprises, region_in_scope
+from regions.codes import credit_code_problem, normalise_credit_code, normalise_industry_code, normalise_text
 from regions.selectors import CountyResolver, RegionLookupError
 
-from .codes import credit_code_problem, normalise_credit_code, normalise_industry_code, normalise_text
 from .demo_codes import make_credit_code
 from .models import Enterprise, EnterpriseChange
 from .services import diff_fields, history_value

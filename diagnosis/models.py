@@ -7,8 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Reach, scope_for
-
-from .codes import industry_label, validate_credit_code
+from regions.codes import industry_label, validate_credit_code
 
 # 万元 with 4 decimals and at most 15 significant digits (up to 99,999,999,999.9999 万元). 15 digits is
 # what SQLite (the embedded default) stores exactly; PostgreSQL's numeric is exact at any size.

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_create_enterprise, can_edit_enterprise_fields, region_in_scope
 
-from .models import ENTERPRISE_FIELDS, Enterprise, EnterpriseChange
+from .models import ENTERPRISE_FIELDS, Assignment, Enterprise, EnterpriseChange
 
 #: Fields a commissioner may update on the enterprises assigned to them (what a visit finds).
 COMMISSIONER_FIELDS = frozenset(
@@ -69,6 +70,15 @@ def _check_commissioner(enterprise: Enterprise) -> None:
         raise ValidationError({"commissioner": _("所选数字专员不负责该企业所在的县（市、区）。")})
 
 
+def _record_assignment(*, actor, enterprise: Enterprise) -> None:
+    """Keep the Assignment history in step with ``enterprise.commissioner`` (close the open row, open one)."""
+    Assignment.objects.filter(enterprise=enterprise, ended_at__isnull=True).update(ended_at=timezone.now())
+    if enterprise.commissioner_id:
+        Assignment.objects.create(
+            enterprise=enterprise, commissioner_id=enterprise.commissioner_id, assigned_by=actor
+        )
+
+
 def _check_county_scope(actor, county) -> None:
     if actor is not None and not region_in_scope(actor, county):
         raise ValidationError({"county": _("该县（市、区）不在您的管辖范围内。")})
@@ -91,6 +101,8 @@ def enterprise_create(
     _check_commissioner(enterprise)
     enterprise.full_clean()
     enterprise.save()
+    if enterprise.commissioner_id:
+        _record_assignment(actor=actor, enterprise=enterprise)
     EnterpriseChange.objects.create(
         enterprise=enterprise,
         actor=actor,
@@ -130,6 +142,8 @@ def enterprise_update(
         _check_commissioner(locked)
     locked.full_clean()
     locked.save()
+    if "commissioner" in changes:
+        _record_assignment(actor=actor, enterprise=locked)
     EnterpriseChange.objects.create(
         enterprise=locked, actor=actor, action=EnterpriseChange.Action.UPDATE, source=source, changes=changes
     )

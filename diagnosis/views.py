@@ -26,6 +26,7 @@ from .forms import EnterpriseForm, commissioner_label, grouped_county_choices
 from .models import EnterpriseChange
 from .selectors import enterprise_engagements, enterprise_get, enterprise_history, enterprise_list
 from .services import enterprise_create, enterprise_update
+from .services_assignment import can_engage, can_log_visit
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 50
@@ -145,6 +146,9 @@ def enterprise_detail_view(request, pk: int):
             "history_limit": HISTORY_LIMIT,
             "engagements": engagements,
             "can_edit": can_edit_enterprise_fields(request.user),
+            "can_assign": is_officer(request.user),
+            "can_engage": can_engage(request.user, enterprise),
+            "can_log_visit": can_log_visit(request.user, enterprise),
         },
     )
 

@@ -75,13 +75,18 @@ def _is_officer(user) -> bool:
 class ProviderQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProviderQuerySet":
         """Province and administrators: all. City/county officers: providers based in their region
-        or admitted and serving it. Provider staff: their own provider. Everyone else: none (the
-        public directory is a separate, published-only view)."""
+        or admitted and serving it (a region served inside theirs, or one above it: a provider
+        serving 南昌市 or the whole province serves 东湖区). Provider staff: their own provider.
+        Everyone else: none (the public directory is a separate, published-only view)."""
         scope = scope_for(user)
         if scope.reach == Reach.ALL:
             return self.all()
         if scope.reach == Reach.REGION and _is_officer(user):
-            serving = Q(status=Provider.Status.ADMITTED, regions_served__path__startswith=scope.region_path)
+            parts = [p for p in scope.region_path.split("/") if p]
+            above = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts) - 1)]
+            serving = Q(status=Provider.Status.ADMITTED) & (
+                Q(regions_served__path__startswith=scope.region_path) | Q(regions_served__path__in=above)
+            )
             home = Q(home_region__path__startswith=scope.region_path)
             return self.filter(pk__in=self.model.objects.filter(home | serving).values("pk"))
         if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:

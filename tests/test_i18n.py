@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from diagnosis.codes import credit_code_problem
 from diagnosis.models import Enterprise
+from regions.codes import credit_code_problem
 from regions.models import Region
 
 LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"

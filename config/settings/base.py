@@ -149,6 +149,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON numbers with a fraction are read as Decimal, never float (money and scores stay exact).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.DecimalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -163,6 +169,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share field names with different choices: name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "ClinicKindEnum": "providers.models.Clinic.Kind",
+        "ClinicStatusEnum": "providers.models.Clinic.Status",
+        "CommissionerTierEnum": "providers.models.CommissionerProfile.Tier",
+        "ProviderStatusEnum": "providers.models.Provider.Status",
+        "SolutionStatusEnum": "providers.models.Solution.Status",
+    },
 }
 
 # Celery: JSON only, late acks (a task whose worker dies is redelivered), time limits.

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from regions.codes import credit_code_problem, normalise_credit_code, normalise_industry_code
 from regions.models import Region
 
-from ..codes import credit_code_problem, normalise_credit_code, normalise_industry_code
 from ..models import ENTERPRISE_FIELDS, MONEY, Enterprise, EnterpriseChange
 from ..selectors import commissioner_choices
 

@@ -1,14 +1,16 @@
 """Routes of the enterprise API, mounted under /api/v1/ (see ``config/api_urls.py``).
 
 ``enterprises/`` (GET list, POST create), ``enterprises/{id}/`` (GET, PUT, PATCH — no DELETE),
-``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``.
+``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``. Assignments and
+visits: see ``diagnosis/api/assignment.py``.
 """
 
 from rest_framework.routers import SimpleRouter
 
+from .assignment import urlpatterns as assignment_urlpatterns
 from .views import EnterpriseViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + assignment_urlpatterns

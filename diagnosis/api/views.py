@@ -25,7 +25,6 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
@@ -38,7 +37,6 @@ from ..models import Enterprise, EnterpriseChange
 from ..selectors import enterprise_get, enterprise_history, enterprise_list
 from ..services import COMMISSIONER_FIELDS, enterprise_create, enterprise_update
 from . import schema  # noqa: F401  (registers the OpenAPI filter extension)
-from .parsers import DecimalJSONParser
 from .serializers import EnterpriseChangeSerializer, EnterpriseInputSerializer, EnterpriseSerializer
 
 TAG = _("企业档案")
@@ -190,7 +188,6 @@ class EnterpriseViewSet(GenericViewSet):
     filterset_class = EnterpriseFilter
     ordering_fields = ["name", "credit_code", "updated_at"]
     pagination_class = EnterprisePagination
-    parser_classes = [DecimalJSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         return enterprise_list(actor=self.request.user)

@@ -17,9 +17,9 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.codes import industry_label
 from diagnosis.forms import ARCHIVE_SECTIONS
 from diagnosis.models import ENTERPRISE_FIELDS, Enterprise
+from regions.codes import industry_label
 
 register = template.Library()
 

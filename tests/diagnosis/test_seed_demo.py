@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Organisation, Role, User
-from diagnosis.codes import credit_code_problem
 from diagnosis.demo import (
     CLINIC_NAME,
     DEMO_PASSWORD,
@@ -28,6 +27,7 @@ from diagnosis.demo import (
     size_class_for,
 )
 from diagnosis.models import Engagement, Enterprise, EnterpriseAccount, EnterpriseChange
+from regions.codes import credit_code_problem
 from regions.models import Region
 
 

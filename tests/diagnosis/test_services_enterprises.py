@@ -147,3 +147,16 @@ def test_inactive_commissioner_cannot_be_assigned(world):
     world.ent_donghu.save()
     with pytest.raises(ValidationError):
         enterprise_update(actor=None, enterprise=world.ent_donghu, data={"commissioner": comm})
+
+
+def test_commissioner_change_on_the_archive_keeps_assignment_history(world):
+    from diagnosis.models import Assignment
+    from tests.factories import make_role_user
+
+    city_comm = make_role_user("commissioner", username="nc_city_comm", region_code="360100")
+    officer = world.users["city_officer"]
+    enterprise_update(actor=officer, enterprise=world.ent_xihu, data={"commissioner": city_comm})
+    enterprise_update(actor=officer, enterprise=world.ent_xihu, data={"commissioner": None})
+    rows = list(Assignment.objects.filter(enterprise=world.ent_xihu))
+    assert len(rows) == 1 and rows[0].commissioner == city_comm and rows[0].ended_at is not None
+    assert rows[0].assigned_by == officer

@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from diagnosis.codes import (
+from diagnosis.demo_codes import make_credit_code
+from regions.codes import (
     credit_code_check_char,
     credit_code_problem,
     industry_label,
@@ -11,7 +12,6 @@ from diagnosis.codes import (
     normalise_industry_code,
     normalise_text,
 )
-from diagnosis.demo_codes import make_credit_code
 
 # Codes published on real business licences.
 REAL_CODES = ["914403001922038216", "9144030071526726XG", "91330100799655058B", "91350100M000100Y43"]
@@ -32,7 +32,7 @@ def test_any_single_character_change_is_caught(code):
 
 def test_check_character_31_maps_to_zero():
     # Search for a body whose weighted sum is ≡ 0 (mod 31): its check character must be "0".
-    from diagnosis.codes import _CHAR_VALUE, CREDIT_CODE_WEIGHTS
+    from regions.codes import _CHAR_VALUE, CREDIT_CODE_WEIGHTS
 
     for serial in range(10_000):
         code = make_credit_code("360102", serial)

@@ -1,4 +1,9 @@
-"""National codes the archive validates: the unified social credit code and GB/T 4754-2017 industries."""
+"""National standard codes, the bottom layer of reference data every app may use.
+
+GB 32100-2015 unified social credit codes (whose characters 3–8 are a GB/T 2260 division code, the
+code of the tree in ``regions.models``) and GB/T 4754-2017 industry codes with the named
+manufacturing divisions 13–43.
+"""
 
 import unicodedata
 

@@ -1,0 +1,247 @@
+"""The assignment and visits API: ``/api/v1/assignments/`` (POST bulk assign) and
+``/api/v1/visits/`` (scoped list and detail, POST log, POST ``{id}/follow-up/``).
+
+Contract:
+- Enterprises and visits are looked up through the requesting user's scope: an id outside it
+  answers 404 exactly like an id that does not exist (for a bulk request: if any id is not
+  visible, nothing is written and the answer is 404 saying how many).
+- Writes go through ``diagnosis.services_assignment`` with ``source=API``; order of answers:
+  404 (not visible) → 403 (may not do this) → 400 (malformed input or a broken rule).
+Routes are registered in ``urlpatterns``; include them in ``diagnosis/api/urls.py``.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.serializers import as_serializer_error
+from rest_framework.viewsets import GenericViewSet
+
+from accounts.scope import is_officer
+
+from ..models import Enterprise, EnterpriseChange, Visit
+from ..selectors import commissioner_choices
+from ..services_assignment import (
+    can_log_visit,
+    enterprise_assign,
+    visit_follow_up_done,
+    visit_list,
+    visit_log,
+)
+from .serializers import UserRefSerializer
+
+TAG_ASSIGN = _("专员分配")
+TAG_VISITS = _("走访记录")
+ERRORS_WRITE = {
+    400: OpenApiResponse(description=_("输入有误：按字段列出原因。")),
+    403: OpenApiResponse(description=_("没有权限进行此操作（附原因）。")),
+}
+NOT_FOUND = {404: OpenApiResponse(description=_("企业或走访记录不存在，或不在您的管辖范围内。"))}
+
+
+def _service(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or gettext("没有权限进行此操作。")) from exc
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CommissionerChoiceField(serializers.PrimaryKeyRelatedField):
+    """A commissioner's user id among those the acting user may assign (others read as "does not exist")."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return commissioner_choices(actor=request.user if request else None)
+
+
+class AssignInputSerializer(serializers.Serializer):
+    enterprise_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=5000,
+        label=_("企业 id 列表"),
+    )
+    commissioner = CommissionerChoiceField(label=_("数字专员"), help_text=_("数字专员的用户 id。"))
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", label=_("说明")
+    )
+
+
+class AssignResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(label=_("本次改变分配的企业数"))
+    unchanged = serializers.IntegerField(label=_("原已由该专员负责的企业数"))
+
+
+class AssignmentViewSet(GenericViewSet):
+    """Bulk assignment of enterprises to a commissioner."""
+
+    serializer_class = AssignInputSerializer
+
+    @extend_schema(
+        tags=[TAG_ASSIGN],
+        summary=_("批量分配数字专员"),
+        description=_(
+            "把一批企业分配给一位数字专员：关闭原分配记录、开启新记录并记入档案变更记录。"
+            "只有工信部门可以分配；专员须在岗且负责这些企业所在的县（市、区）。"
+            "任何一家企业不可见时返回 404，且不做任何修改；原已由该专员负责的企业保持不变。"
+        ),
+        request=AssignInputSerializer,
+        responses={200: AssignResultSerializer, **ERRORS_WRITE, **NOT_FOUND},
+    )
+    def create(self, request):
+        ids = request.data.get("enterprise_ids") if hasattr(request.data, "get") else None
+        if isinstance(ids, list) and all(isinstance(i, int) for i in ids):
+            visible = Enterprise.objects.visible_to(request.user).filter(pk__in=ids).count()
+            missing = len(set(ids)) - visible
+            if missing:
+                raise exceptions.NotFound(
+                    gettext("有 %(n)d 家企业不存在或不在您的管辖范围内，未做任何修改。") % {"n": missing}
+                )
+        if not is_officer(request.user):
+            raise exceptions.PermissionDenied(gettext("只有省、市、县工信部门可以分配数字专员。"))
+        serializer = AssignInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        changed = _service(
+            enterprise_assign,
+            actor=request.user,
+            enterprises=data["enterprise_ids"],
+            commissioner=data["commissioner"],
+            reason=data["reason"],
+            source=EnterpriseChange.Source.API,
+        )
+        total = len(set(data["enterprise_ids"]))
+        return Response({"changed": changed, "unchanged": total - changed})
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    commissioner = UserRefSerializer(read_only=True, label=_("数字专员"))
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, label=_("企业名称"))
+
+    class Meta:
+        model = Visit
+        fields = (
+            "id", "enterprise", "enterprise_name", "commissioner", "visited_on", "summary", "needs",
+            "follow_up_due", "followed_up_on", "created_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class VisitInputSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(min_value=1, label=_("企业 id"))
+    visited_on = serializers.DateField(label=_("走访日期"), help_text=_("不能晚于今天。"))
+    summary = serializers.CharField(label=_("走访情况"))
+    needs = serializers.CharField(required=False, allow_blank=True, default="", label=_("企业需求"))
+    follow_up_due = serializers.DateField(required=False, allow_null=True, default=None, label=_("跟进期限"))
+
+
+class VisitFilter(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业 id"))
+    commissioner = django_filters.NumberFilter(field_name="commissioner_id", label=_("数字专员的用户 id"))
+    visited_after = django_filters.DateFilter(
+        field_name="visited_on", lookup_expr="gte", label=_("走访日期起")
+    )
+    visited_before = django_filters.DateFilter(
+        field_name="visited_on", lookup_expr="lte", label=_("走访日期止")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("逾期未跟进"))
+
+    class Meta:
+        model = Visit
+        fields = ["enterprise", "commissioner", "visited_after", "visited_before", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = {"follow_up_due__lt": timezone.localdate(), "followed_up_on__isnull": True}
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG_VISITS],
+        summary=_("走访记录列表"),
+        description=_(
+            "当前用户可见企业的走访记录，按走访日期倒序。筛选：enterprise、commissioner、visited_after、visited_before、overdue。"
+        ),
+    ),
+    retrieve=extend_schema(
+        tags=[TAG_VISITS], summary=_("走访记录详情"), responses={200: VisitSerializer, **NOT_FOUND}
+    ),
+    create=extend_schema(
+        tags=[TAG_VISITS],
+        summary=_("记录走访"),
+        description=_(
+            "企业的对接数字专员，或所在地工信部门记录一次走访。走访日期不能晚于今天，跟进期限不能早于走访日期。"
+        ),
+        request=VisitInputSerializer,
+        responses={201: VisitSerializer, **ERRORS_WRITE, **NOT_FOUND},
+    ),
+)
+class VisitViewSet(GenericViewSet):
+    serializer_class = VisitSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VisitFilter
+
+    def get_queryset(self):
+        return visit_list(actor=self.request.user).order_by("-visited_on", "-id")
+
+    def get_object(self) -> Visit:
+        try:
+            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+        except (TypeError, ValueError, Visit.DoesNotExist) as exc:
+            raise Http404 from exc
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(VisitSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(VisitSerializer(self.get_object()).data)
+
+    def create(self, request):
+        serializer = VisitInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            enterprise = Enterprise.objects.visible_to(request.user).get(pk=data.pop("enterprise"))
+        except Enterprise.DoesNotExist as exc:
+            raise exceptions.NotFound(gettext("企业不存在或不在您的管辖范围内。")) from exc
+        if not can_log_visit(request.user, enterprise):
+            raise exceptions.PermissionDenied(
+                gettext("只有该企业的对接数字专员或所在地工信部门可以记录走访。")
+            )
+        visit = _service(visit_log, actor=request.user, enterprise=enterprise, **data)
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=[TAG_VISITS],
+        summary=_("标记走访已跟进"),
+        description=_("把一次走访的跟进标记为今天已完成；已跟进的保持不变。"),
+        request=None,
+        responses={200: VisitSerializer, **ERRORS_WRITE, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", filter_backends=[])
+    def follow_up(self, request, pk=None):
+        visit = self.get_object()
+        visit = _service(visit_follow_up_done, actor=request.user, visit=visit)
+        return Response(VisitSerializer(visit).data)
+
+
+router = SimpleRouter(trailing_slash=True)
+router.register("assignments", AssignmentViewSet, basename="api-assignment")
+router.register("visits", VisitViewSet, basename="api-visit")
+
+urlpatterns = router.urls

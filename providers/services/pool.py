@@ -1,0 +1,305 @@
+"""Writes to the provider pool: online application, the admission lifecycle, profile and qualifications.
+
+Contract:
+- ``provider_apply`` is the public application (no actor). It creates or reuses the provider's
+  ``accounts.Organisation`` and puts the provider in ``APPLIED``, with a ``ProviderStatusChange``.
+  A credit code already in the pool (any status but rejected/removed) is refused without saying
+  whose or in which state it is; a rejected or removed provider may apply again.
+- ``provider_transition`` moves a provider along ``TRANSITIONS`` only. Who may make a move is
+  stated per move (``PROVINCE`` or ``REGIONAL``); a move not in the table is a ``ValidationError``,
+  a move the actor may not make a ``PermissionDenied``, a blank reason a ``ValidationError``.
+- ``provider_update``, ``qualification_save`` and ``qualification_delete`` are for the provider's
+  own staff. Callers fetch the provider through ``visible_to``/selectors first (404 there).
+- ``provider_set_flag`` is the hook for the performance evaluation: it marks (or unmarks) a provider
+  for a suspension review; a person then decides with ``provider_transition``.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, Role
+from accounts.scope import Reach, is_officer, scope_for
+from regions.codes import credit_code_problem, normalise_credit_code
+
+from ..models import Provider, ProviderStatusChange, Qualification
+
+S = Provider.Status
+
+#: Who may make a move: the province department (and administrators) only, or also the city
+#: department whose region holds the provider's home region.
+PROVINCE = "province"
+REGIONAL = "regional"
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.APPLIED, S.ADMITTED): PROVINCE,
+    (S.APPLIED, S.REJECTED): PROVINCE,
+    (S.ADMITTED, S.SUSPENDED): REGIONAL,
+    (S.SUSPENDED, S.ADMITTED): REGIONAL,
+    (S.ADMITTED, S.REMOVED): PROVINCE,
+    (S.SUSPENDED, S.REMOVED): PROVINCE,
+    (S.REMOVED, S.ADMITTED): PROVINCE,
+}
+
+#: Statuses from which the same credit code may apply again.
+REAPPLY_FROM = {S.REJECTED, S.REMOVED}
+
+#: Profile fields provider staff may change themselves (never the status, name or credit code).
+PROFILE_FIELDS = (
+    "description", "website", "contact_person", "contact_phone", "contact_email", "regions_served", "categories",
+)  # fmt: skip
+HOME_REGION_LEVELS = {"city", "zone", "county"}
+APPLICATION_REASON = "在线申请"
+REAPPLICATION_REASON = "重新在线申请"
+
+
+def application_number(provider: Provider) -> str:
+    """The number an applicant quotes: ``FWS`` + application date + the provider id (``FWS2025031400042``)."""
+    return f"FWS{timezone.localtime(provider.applied_at):%Y%m%d}{provider.pk:05d}"
+
+
+def _is_province(actor) -> bool:
+    return actor is not None and scope_for(actor).reach == Reach.ALL and is_officer(actor)
+
+
+def _is_regional_for(actor, provider: Provider) -> bool:
+    """Province, or a city-level officer whose region holds the provider's home region."""
+    if _is_province(actor):
+        return True
+    scope = scope_for(actor)
+    return (
+        scope.reach == Reach.REGION
+        and actor.role == Role.CITY_OFFICER
+        and provider.home_region.path.startswith(scope.region_path)
+    )
+
+
+def may_transition(actor, provider: Provider, to_status: str) -> bool:
+    """Whether ``actor`` may move ``provider`` to ``to_status`` now (for offering buttons)."""
+    level = TRANSITIONS.get((provider.status, to_status))
+    if level is None:
+        return False
+    return _is_province(actor) if level == PROVINCE else _is_regional_for(actor, provider)
+
+
+def transitions_for(actor, provider: Provider) -> list[str]:
+    """The statuses ``actor`` may move ``provider`` to, in the order of ``Provider.Status``."""
+    return [status for status in S.values if may_transition(actor, provider, status)]
+
+
+def is_provider_staff_of(actor, provider: Provider) -> bool:
+    scope = scope_for(actor)
+    return (
+        scope.reach == Reach.ORGANISATION
+        and actor.role == Role.PROVIDER_STAFF
+        and scope.organisation_id == provider.organisation_id
+    )
+
+
+def _status_label(value: str) -> str:
+    return str(S(value).label) if value in S.values else value
+
+
+def _record(provider: Provider, *, actor, from_status: str, to_status: str, reason: str) -> None:
+    ProviderStatusChange.objects.create(
+        provider=provider, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+    )
+
+
+def _check_application(data: dict[str, Any], qualifications: list[dict[str, Any]]) -> str:
+    code = normalise_credit_code(data.get("credit_code", ""))
+    problem = credit_code_problem(code)
+    if problem:
+        raise ValidationError({"credit_code": problem})
+    home = data.get("home_region")
+    if home is None or home.level not in HOME_REGION_LEVELS:
+        raise ValidationError({"home_region": _("注册地请选择设区市、新区或县（市、区）。")})
+    if not data.get("categories"):
+        raise ValidationError({"categories": _("请至少选择一个服务类别。")})
+    if not qualifications:
+        raise ValidationError({"__all__": _("请至少填写一项资质。")})
+    return code
+
+
+def _save_qualifications(provider: Provider, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        qualification = Qualification(provider=provider, **row)
+        qualification.full_clean()
+        qualification.save()
+
+
+@transaction.atomic
+def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]) -> Provider:
+    """Record an online application to the pool; returns the provider in ``APPLIED``.
+
+    ``data``: name, credit_code, home_region (a city, zone or county), regions_served, categories,
+    description, website, contact_person, contact_phone, contact_email. ``qualifications``: one
+    dict per certificate (name, number, issuer, valid_from, valid_until), at least one.
+    Raises ``ValidationError`` for invalid data or a credit code already applied or in the pool.
+    A re-application (after rejection or removal) replaces the qualifications on file.
+    """
+    code = _check_application(data, qualifications)
+    fields = {
+        f: data.get(f, "") or ""
+        for f in ("description", "website", "contact_person", "contact_phone", "contact_email")
+    }
+    organisation = (
+        Organisation.objects.select_for_update()
+        .filter(kind=Organisation.Kind.PROVIDER, credit_code=code)
+        .order_by("pk")
+        .first()
+    )
+    existing = (
+        Provider.objects.select_for_update().filter(organisation=organisation).first()
+        if organisation
+        else None
+    )
+    if existing is not None and existing.status not in REAPPLY_FROM:
+        raise ValidationError({"credit_code": _("该统一社会信用代码已申请或已入库")})
+
+    if organisation is None:
+        organisation = Organisation(kind=Organisation.Kind.PROVIDER, credit_code=code)
+    organisation.name = data["name"]
+    organisation.region = data["home_region"]
+    organisation.full_clean()
+    organisation.save()
+
+    now = timezone.now()
+    provider = existing or Provider(organisation=organisation)
+    from_status = existing.status if existing else ""
+    provider.home_region = data["home_region"]
+    for field, value in fields.items():
+        setattr(provider, field, value)
+    provider.status = S.APPLIED
+    provider.status_changed_at = now
+    provider.applied_at = now
+    provider.full_clean()
+    provider.save()
+    provider.regions_served.set(data.get("regions_served") or [])
+    provider.categories.set(data["categories"])
+    if existing is not None:
+        provider.qualifications.all().delete()
+    _save_qualifications(provider, qualifications)
+    _record(
+        provider,
+        actor=None,
+        from_status=from_status,
+        to_status=S.APPLIED,
+        reason=REAPPLICATION_REASON if existing else APPLICATION_REASON,
+    )
+    return provider
+
+
+@transaction.atomic
+def provider_transition(*, actor, provider: Provider, to_status: str, reason: str) -> Provider:
+    """Move ``provider`` to ``to_status`` with a reason, as ``TRANSITIONS`` allows ``actor``.
+
+    Locks the row, so two officers acting at once cannot both move it from the same status.
+    Reinstating (suspended → admitted) and re-admitting (removed → admitted) clear
+    ``flagged_for_review``. Returns the updated provider.
+    """
+    locked = Provider.objects.select_for_update().select_related("home_region").get(pk=provider.pk)
+    from_status = locked.status
+    if to_status not in S.values:
+        raise ValidationError({"to_status": _("未知的入库状态：%(s)s") % {"s": to_status}})
+    level = TRANSITIONS.get((from_status, to_status))
+    if level is None:
+        raise ValidationError(
+            {
+                "to_status": _("不能从“%(a)s”直接变为“%(b)s”。")
+                % {"a": _status_label(from_status), "b": _status_label(to_status)}
+            }
+        )
+    if level == PROVINCE and not _is_province(actor):
+        raise PermissionDenied(
+            _("只有省工信厅可以将服务商从“%(a)s”变为“%(b)s”。")
+            % {"a": _status_label(from_status), "b": _status_label(to_status)}
+        )
+    if level == REGIONAL and not _is_regional_for(actor, locked):
+        raise PermissionDenied(_("只有省工信厅或服务商注册地所在设区市的工信局可以暂停或恢复服务商。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写变更理由。")})
+
+    locked.status = to_status
+    locked.status_changed_at = timezone.now()
+    if to_status == S.ADMITTED and from_status in (S.SUSPENDED, S.REMOVED):
+        locked.flagged_for_review = False
+    locked.full_clean()
+    locked.save()
+    _record(locked, actor=actor, from_status=from_status, to_status=to_status, reason=reason)
+    provider.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def provider_set_flag(*, provider: Provider, flagged: bool = True) -> Provider:
+    """Mark a provider for a suspension review (the evaluation's hook); the status is not changed."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if locked.flagged_for_review != flagged:
+        locked.flagged_for_review = flagged
+        locked.save(update_fields=["flagged_for_review"])
+    return locked
+
+
+def _require_staff(actor, provider: Provider, message: str) -> None:
+    if not is_provider_staff_of(actor, provider):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def provider_update(*, actor, provider: Provider, data: dict[str, Any]) -> Provider:
+    """Update the provider's own profile (``PROFILE_FIELDS`` only); its staff only."""
+    _require_staff(actor, provider, _("只有该服务商的工作人员可以修改服务商资料。"))
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise PermissionDenied(_("服务商不能修改入库状态、名称、信用代码或注册地。"))
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if "categories" in data and not data["categories"]:
+        raise ValidationError({"categories": _("请至少选择一个服务类别。")})
+    for field, value in data.items():
+        if field not in ("regions_served", "categories"):
+            setattr(locked, field, value or "")
+    locked.full_clean()
+    locked.save()
+    if "regions_served" in data:
+        locked.regions_served.set(data["regions_served"])
+    if "categories" in data:
+        locked.categories.set(data["categories"])
+    provider.refresh_from_db()
+    return locked
+
+
+QUALIFICATION_FIELDS = ("name", "number", "issuer", "valid_from", "valid_until")
+
+
+@transaction.atomic
+def qualification_save(
+    *, actor, provider: Provider, data: dict[str, Any], qualification: Qualification | None = None
+) -> Qualification:
+    """Add a qualification to the actor's own provider, or edit one of its qualifications."""
+    _require_staff(actor, provider, _("只有该服务商的工作人员可以维护资质。"))
+    if qualification is None:
+        qualification = Qualification(provider=provider)
+    elif qualification.provider_id != provider.pk:
+        raise PermissionDenied(_("该资质不属于您的服务商。"))
+    for field in QUALIFICATION_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(qualification, field, value if field in ("valid_from", "valid_until") else value or "")
+    qualification.full_clean()
+    qualification.save()
+    return qualification
+
+
+@transaction.atomic
+def qualification_delete(*, actor, qualification: Qualification) -> None:
+    """Delete one of the actor's own provider's qualifications (a provider keeps at least one)."""
+    provider = qualification.provider
+    _require_staff(actor, provider, _("只有该服务商的工作人员可以删除资质。"))
+    if provider.qualifications.count() <= 1:
+        raise ValidationError(_("服务商至少应保留一项资质；请先添加新的资质再删除这一项。"))
+    qualification.delete()

@@ -1,0 +1,60 @@
+"""The menu offers each role exactly its areas, and every entry opens for that role."""
+
+import pytest
+from django.urls import reverse
+
+from providers.models import Provider
+from tests.conftest import ALL_ROLES
+from tests.factories import region
+
+EXPECTED = {
+    "admin": {"providers", "solutions", "clinics", "commissioners", "league", "targets", "directory"},
+    "province_officer": {
+        "providers",
+        "solutions",
+        "clinics",
+        "commissioners",
+        "league",
+        "targets",
+        "directory",
+    },
+    "city_officer": {"providers", "solutions", "clinics", "commissioners", "targets", "directory"},
+    "county_officer": {"providers", "solutions", "clinics", "commissioners", "targets", "directory"},
+    "commissioner": {"caseload", "directory"},
+    "other_commissioner": {"caseload", "directory"},
+    "clinic_staff": {"clinics", "directory"},
+    "provider_staff": {"my_provider", "solutions", "clinics", "my_evaluation", "directory"},
+    "enterprise_user": {"directory"},
+    "no_role": {"directory"},
+    "unanchored_officer": {"directory"},
+}
+
+
+@pytest.fixture
+def nav_world(world):
+    Provider.objects.create(
+        organisation=world.provider,
+        home_region=region("360100"),
+        contact_person="联系人",
+        contact_phone="0791-1",
+    )
+    return world
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_menu_entries_per_role_all_open(client, nav_world, role):
+    client.force_login(nav_world.users[role])
+    response = client.get(reverse("diagnosis:enterprise_list"))
+    items = response.context["nav"]["items"]
+    assert {item["key"] for item in items} == EXPECTED[role]
+    for item in items:
+        page = client.get(item["url"], follow=True)
+        assert page.status_code == 200, (role, item["key"], item["url"])
+
+
+def test_current_entry_is_marked(client, nav_world):
+    client.force_login(nav_world.users["province_officer"])
+    response = client.get(reverse("providers:clinic_list"))
+    current = [item["key"] for item in response.context["nav"]["items"] if item["current"]]
+    assert current == ["clinics"]
+    assert 'aria-current="page"' in response.content.decode()
