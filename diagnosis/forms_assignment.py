@@ -7,23 +7,15 @@ with ``add_service_errors`` so the page re-renders with everything typed kept.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import ServiceErrorsMixin
 
 from .forms import commissioner_label
 from .models import Engagement
 from .selectors import commissioner_choices
 from .services_assignment import engagement_choices
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class DateInput(forms.DateInput):

@@ -5,22 +5,13 @@ with everything typed kept.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ServiceErrorsMixin
 from accounts.models import Organisation
 from providers.industries import division_choices
 from providers.models import Clinic
 from providers.selectors.clinics import operator_choices, region_choices
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 def region_label(region) -> str:
@@ -73,14 +64,19 @@ class ClinicCreateForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
+class ClinicEditForm(ServiceErrorsMixin, forms.Form):
+    """What may change after creation (see ``providers.services.clinics.CLINIC_EDITABLE``)."""
+
+    name = forms.CharField(label=_("名称"), max_length=200)
+    address = forms.CharField(label=_("地址"), max_length=300, required=False)
+    industries = forms.MultipleChoiceField(
+        label=_("重点行业"), choices=division_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    monthly_capacity = forms.IntegerField(label=_("月诊断能力（家）"), min_value=0)
+
+
 class ClinicStatusForm(ServiceErrorsMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("新状态"), choices=Clinic.Status.choices)
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("关闭时必填。")
     )
-
-
-class ClinicStaffForm(ServiceErrorsMixin, forms.Form):
-    username = forms.CharField(label=_("登录名"), max_length=150)
-    display_name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机"), max_length=20, required=False)

@@ -9,9 +9,10 @@ against GB 32100, dates, e-mail) and offer only sensible choices; they never wri
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ServiceErrorsMixin
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, Qualification, ServiceCategory
@@ -51,19 +52,6 @@ class RegionChoiceField(forms.ModelChoiceField):
 class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return region_label(obj)
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's ``ValidationError`` next to the fields it names (others on top)."""
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in self.fields else None
-                for error in errors:
-                    self.add_error(target if target != NON_FIELD_ERRORS else None, error)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
 
 
 class ProfileFieldsMixin(forms.Form):

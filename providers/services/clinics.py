@@ -1,4 +1,4 @@
-"""Writes of clinics and promotion centres: create, open/close/reopen, staff accounts.
+"""Writes of clinics and promotion centres: create, edit, open/close/reopen, staff accounts.
 
 Contract: keyword-only, ``@transaction.atomic``, ``full_clean()`` before saving. Only officers
 (province anywhere, city/county officers inside their region) manage clinics: anyone else gets
@@ -7,9 +7,6 @@ with a message in Chinese. Every status change is recorded in ``ClinicStatusChan
 The caller must already have fetched ``clinic`` through ``Clinic.objects.visible_to(actor)``.
 """
 
-import secrets
-import string
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
 from accounts.scope import is_officer, region_in_scope
+from accounts.services import staff_account_create
 from providers.industries import validate_divisions
 from providers.models import Clinic, ClinicStatusChange, Provider
 
@@ -24,13 +22,6 @@ from providers.models import Clinic, ClinicStatusChange, Provider
 OPERATOR_KINDS = (Organisation.Kind.PROVIDER, Organisation.Kind.PARK, Organisation.Kind.CENTRE)
 #: Kinds of operator that may be created inline by name on the clinic form.
 INLINE_OPERATOR_KINDS = (Organisation.Kind.PARK, Organisation.Kind.CENTRE)
-
-_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
-
-
-def generate_password(length: int = 12) -> str:
-    """A random initial password without look-alike characters (shown once, never stored in clear)."""
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(length))
 
 
 def check_officer_for(actor, region, *, field: str = "region") -> None:
@@ -144,18 +135,45 @@ def clinic_staff_create(
     Returns the user and the initial password, which the caller shows once and never stores.
     """
     check_officer_for(actor, clinic.region)
-    username = (username or "").strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("该登录名已被使用，请换一个。")})
-    password = generate_password()
-    user = User(
-        username=username,
-        display_name=(display_name or "").strip(),
-        phone=(phone or "").strip(),
-        role=Role.CLINIC_STAFF,
+    return staff_account_create(
         organisation=clinic.organisation,
+        role=Role.CLINIC_STAFF,
+        username=username,
+        display_name=display_name,
+        phone=phone,
     )
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    return user, password
+
+
+#: What an officer may change on a clinic after creating it (region and operator stay; a move is a
+#: new clinic, so that the open/closed history of each place stays true).
+CLINIC_EDITABLE = ("name", "address", "industries", "monthly_capacity")
+
+
+@transaction.atomic
+def clinic_update(*, actor, clinic: Clinic, data: dict) -> Clinic:
+    """Change a clinic's name, address, industries of focus or monthly capacity.
+
+    Officers in whose region the clinic lies only (``PermissionDenied``/``ValidationError`` as for
+    creating one). The caller fetched ``clinic`` through ``visible_to(actor)``.
+    """
+    check_officer_for(actor, clinic.region)
+    unknown = set(data) - set(CLINIC_EDITABLE)
+    if unknown:
+        raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    locked = Clinic.objects.select_for_update().select_related("organisation").get(pk=clinic.pk)
+    if "name" in data:
+        name = (data["name"] or "").strip()
+        if not name:
+            raise ValidationError({"name": _("请填写名称。")})
+        locked.organisation.name = name
+        locked.organisation.full_clean()
+        locked.organisation.save(update_fields=["name"])
+    if "address" in data:
+        locked.address = (data["address"] or "").strip()
+    if "industries" in data:
+        locked.industries = validate_divisions(list(data["industries"] or []))
+    if "monthly_capacity" in data:
+        locked.monthly_capacity = data["monthly_capacity"]
+    locked.full_clean()
+    locked.save()
+    return locked

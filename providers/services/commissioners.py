@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.scope import is_officer, region_in_scope
+from accounts.services import generate_password
 from providers.models import CommissionerProfile, TrainingRecord
 
-from .clinics import check_officer_for, generate_password
+from .clinics import check_officer_for
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role
 from accounts.scope import Reach, is_officer, scope_for
+from accounts.services import staff_account_create
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, ProviderStatusChange, Qualification
@@ -303,3 +304,29 @@ def qualification_delete(*, actor, qualification: Qualification) -> None:
     if provider.qualifications.count() <= 1:
         raise ValidationError(_("服务商至少应保留一项资质；请先添加新的资质再删除这一项。"))
     qualification.delete()
+
+
+def may_create_staff(actor, provider: Provider) -> bool:
+    """The province (officers, administrators) or the provider's own staff add staff accounts."""
+    return _is_province(actor) or is_provider_staff_of(actor, provider)
+
+
+@transaction.atomic
+def provider_staff_create(*, actor, provider: Provider, username: str, display_name: str, phone: str = ""):
+    """A staff account of ``provider`` (role provider_staff) with a generated initial password.
+
+    Returns ``(user, password)``; the caller shows the password once. ``PermissionDenied`` for
+    anyone but the province and the provider's own staff; a taken login name is a ``ValidationError``.
+    A provider that has been removed from the pool or rejected gets no new accounts.
+    """
+    if not may_create_staff(actor, provider):
+        raise PermissionDenied(_("只有省工信厅或该服务商的工作人员可以为其开设账号。"))
+    if provider.status in (S.REMOVED, S.REJECTED):
+        raise ValidationError(_("该服务商已出库或未通过入库审核，不能开设新账号。"))
+    return staff_account_create(
+        organisation=provider.organisation,
+        role=Role.PROVIDER_STAFF,
+        username=username,
+        display_name=display_name,
+        phone=phone,
+    )

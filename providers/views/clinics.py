@@ -15,11 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from accounts.forms import StaffAccountForm
 from accounts.scope import is_officer, region_in_scope
-from providers.forms.clinics import ClinicCreateForm, ClinicStaffForm, ClinicStatusForm
+from providers.forms.clinics import ClinicCreateForm, ClinicEditForm, ClinicStatusForm
 from providers.industries import division_label
 from providers.selectors.clinics import (
     ClinicFilter,
@@ -29,7 +30,7 @@ from providers.selectors.clinics import (
     clinic_list,
     clinic_staff,
 )
-from providers.services.clinics import clinic_create, clinic_set_status, clinic_staff_create
+from providers.services.clinics import clinic_create, clinic_set_status, clinic_staff_create, clinic_update
 
 PAGE_SIZE = 25
 
@@ -123,7 +124,7 @@ def clinic_staff_create_view(request, pk: int):
     clinic = clinic_get(actor=request.user, pk=pk)
     if not can_manage_clinic(request.user, clinic):
         raise PermissionDenied(_("您可以查看该机构，但没有为其开设账号的权限。"))
-    form = ClinicStaffForm(request.POST or None)
+    form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user, password = clinic_staff_create(actor=request.user, clinic=clinic, **form.cleaned_data)
@@ -132,12 +133,43 @@ def clinic_staff_create_view(request, pk: int):
         else:
             response = render(
                 request,
-                "providers/clinic_staff_created.html",
-                {"clinic": clinic, "staff": user, "password": password},
+                "providers/staff_created.html",
+                {**_staff_page_context(clinic), "staff": user, "password": password},
             )
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "providers/clinic_staff_form.html", {"clinic": clinic, "form": form})
+    return render(request, "providers/staff_form.html", {**_staff_page_context(clinic), "form": form})
+
+
+def _staff_page_context(clinic) -> dict:
+    return {
+        "organisation_name": clinic.name,
+        "back_url": reverse("providers:clinic_detail", args=[clinic.pk]),
+    }
+
+
+@login_required
+def clinic_edit_view(request, pk: int):
+    """Edit name, address, industries and capacity: 404 outside the scope, 403 without the right."""
+    clinic = clinic_get(actor=request.user, pk=pk)
+    if not can_manage_clinic(request.user, clinic):
+        raise PermissionDenied(_("您可以查看该机构，但没有修改权限。"))
+    initial = {
+        "name": clinic.name,
+        "address": clinic.address,
+        "industries": clinic.industries,
+        "monthly_capacity": clinic.monthly_capacity,
+    }
+    form = ClinicEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinic_update(actor=request.user, clinic=clinic, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("providers:clinic_detail", pk=clinic.pk)
+    return render(request, "providers/clinic_edit.html", {"clinic": clinic, "form": form})
 
 
 urlpatterns = [
@@ -145,5 +177,6 @@ urlpatterns = [
     path("clinics/new/", clinic_create_view, name="clinic_create"),
     path("clinics/<int:pk>/", clinic_detail_view, name="clinic_detail"),
     path("clinics/<int:pk>/status/", clinic_status_view, name="clinic_status"),
+    path("clinics/<int:pk>/edit/", clinic_edit_view, name="clinic_edit"),
     path("clinics/<int:pk>/staff/new/", clinic_staff_create_view, name="clinic_staff_create"),
 ]

@@ -17,10 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import StaffAccountForm
 from accounts.scope import Reach, is_officer, scope_for
 
 from ..forms.pool import ProviderProfileForm, QualificationForm, TransitionForm, region_label
@@ -41,6 +42,8 @@ from ..selectors.solutions import provider_solutions
 from ..services.pool import (
     application_number,
     is_provider_staff_of,
+    may_create_staff,
+    provider_staff_create,
     provider_transition,
     provider_update,
     qualification_delete,
@@ -128,6 +131,7 @@ def _detail_context(request, provider: Provider, transition_form=None) -> dict:
         "actions": actions,
         "transition_form": transition_form or TransitionForm(),
         "can_edit": is_provider_staff_of(user, provider),
+        "can_create_staff": may_create_staff(user, provider),
     }
 
 
@@ -238,6 +242,31 @@ def my_provider_view(request):
     return redirect("providers:provider_detail", pk=provider.pk)
 
 
+@login_required
+def provider_staff_create_view(request, pk: int):
+    """New staff account of a provider; the initial password is shown once on the answer page."""
+    provider = provider_get(actor=request.user, pk=pk)
+    if not may_create_staff(request.user, provider):
+        raise PermissionDenied(_("只有省工信厅或该服务商的工作人员可以为其开设账号。"))
+    context = {
+        "organisation_name": provider.name,
+        "back_url": reverse("providers:provider_detail", args=[provider.pk]),
+    }
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = provider_staff_create(actor=request.user, provider=provider, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            response = render(
+                request, "providers/staff_created.html", {**context, "staff": user, "password": password}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "providers/staff_form.html", {**context, "form": form})
+
+
 urlpatterns = [
     path("pool/", provider_list_view, name="provider_list"),
     path("pool/mine/", my_provider_view, name="my_provider"),
@@ -245,6 +274,7 @@ urlpatterns = [
     path("pool/<int:pk>/", provider_detail_view, name="provider_detail"),
     path("pool/<int:pk>/transition/", provider_transition_view, name="provider_transition"),
     path("pool/<int:pk>/edit/", provider_edit_view, name="provider_edit"),
+    path("pool/<int:pk>/staff/new/", provider_staff_create_view, name="provider_staff_create"),
     path("pool/<int:pk>/qualifications/new/", qualification_edit_view, name="qualification_create"),
     path("pool/<int:pk>/qualifications/<int:qpk>/edit/", qualification_edit_view, name="qualification_edit"),
     path(
