@@ -7,6 +7,7 @@ Clinics and solutions record their industries of focus as a list of two-digit di
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import join_list
 from regions.codes import MANUFACTURING_DIVISIONS  # noqa: E402  (the one copy of the table)
 
 
@@ -27,6 +28,6 @@ def validate_divisions(codes) -> list[str]:
     unknown = [str(c) for c in codes if str(c) not in MANUFACTURING_DIVISIONS]
     if unknown:
         raise ValidationError(
-            _("以下不是制造业行业大类代码（13–43）：%(codes)s。") % {"codes": "、".join(unknown)}
+            _("以下不是制造业行业大类代码（13–43）：%(codes)s。") % {"codes": join_list(unknown)}
         )
     return sorted({str(c) for c in codes})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import Reach, is_officer, scope_for
+from accounts.text import join_clauses
 from providers.models import Clinic, CommissionerProfile, Provider, ServiceCategory, Solution
 from regions.models import Region
 
@@ -202,7 +203,7 @@ def parts_summary(evaluation: ProviderEvaluation) -> str:
         part = evaluation.parts.get(code)
         if part:
             bits.append(f"{_part_label(code)} {fmt(part['points']) if part['has_data'] else _('无数据')}")
-    return "；".join(bits)
+    return join_clauses(bits)
 
 
 def rank_labels(evaluation: ProviderEvaluation) -> list[tuple[str, int]]:

@@ -24,6 +24,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.text import join_list
+
 from . import selectors
 from .models import ProgrammeTarget
 from .services_evaluation import (
@@ -118,7 +120,7 @@ def provider_league_csv(request):
                 row["rank"] or "",
                 row["provider"].name,
                 row["provider"].credit_code,
-                "、".join(row["categories"]),
+                join_list(row["categories"]),
                 row["score"] if row["evaluation"].score is not None else _("无数据"),
                 row["evaluation"].grade,
                 row["summary"],

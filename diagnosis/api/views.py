@@ -31,6 +31,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Role
 from accounts.scope import can_create_enterprise, can_edit_enterprise_fields
+from accounts.text import join_list
 
 from ..filters import EnterpriseFilter
 from ..models import Enterprise, EnterpriseChange
@@ -100,16 +101,6 @@ def duplicate_credit_code_error(exc: IntegrityError) -> exceptions.ValidationErr
     if "credit_code" not in str(exc):
         raise exc
     return exceptions.ValidationError({"credit_code": [str(DUPLICATE_CREDIT_CODE)]})
-
-
-def join_list(items) -> str:
-    """Items joined as an inline list in the active language (顿号 in Chinese, commas in English)."""
-    items = [str(item) for item in items]
-    text = items[0] if items else ""
-    for item in items[1:]:
-        # Translators: two items of an inline list, joined.
-        text = gettext("%(a)s、%(b)s") % {"a": text, "b": item}
-    return text
 
 
 def update_denied_message(actor, fields) -> str:

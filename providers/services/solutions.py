@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import Reach, is_officer, scope_for
+from accounts.text import join_list
 from regions.codes import MANUFACTURING_DIVISIONS
 
 from ..models import Provider, Solution, SolutionReview
@@ -79,7 +80,7 @@ def _check_industries(industries) -> list[str]:
     unknown = [code for code in codes if code not in MANUFACTURING_DIVISIONS]
     if unknown:
         raise ValidationError(
-            {"industries": _("不是制造业行业大类代码：%(codes)s") % {"codes": "、".join(unknown)}}
+            {"industries": _("不是制造业行业大类代码：%(codes)s") % {"codes": join_list(unknown)}}
         )
     return sorted(set(codes))
 
@@ -87,7 +88,7 @@ def _check_industries(industries) -> list[str]:
 def _apply(solution: Solution, data: dict[str, Any]) -> list:
     unknown = set(data) - set(SOLUTION_FIELDS)
     if unknown:
-        raise ValidationError(_("不能通过编辑修改这些项目：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise ValidationError(_("不能通过编辑修改这些项目：%(f)s") % {"f": join_list(sorted(unknown))})
     scenarios = data.get("scenarios")
     for field, value in data.items():
         if field == "scenarios":
