@@ -1,7 +1,7 @@
 """Forms of the assignment, handover, engagement and visit pages.
 
 They check format and offer only the choices the actor may use (commissioners from
-``selectors.commissioner_choices``, organisations from ``services_assignment.engagement_choices``);
+``selectors.commissioner_choices``, organisations from ``selectors.engagement_choices``);
 the rules are in ``services_assignment``, whose ``ValidationError`` is mapped back onto the fields
 with ``add_service_errors`` so the page re-renders with everything typed kept.
 """
@@ -14,8 +14,7 @@ from accounts.forms import ServiceErrorsMixin
 
 from .forms import commissioner_label
 from .models import Engagement
-from .selectors import commissioner_choices
-from .services_assignment import engagement_choices
+from .selectors import commissioner_choices, engagement_choices
 
 
 class DateInput(forms.DateInput):

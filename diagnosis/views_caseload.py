@@ -29,22 +29,26 @@ from providers.models import CommissionerProfile
 from .filters import EnterpriseFilter
 from .forms_assignment import AssignForm, DeactivateForm, EngageForm, UnassignForm, VisitForm
 from .models import Enterprise
-from .selectors import enterprise_engagements, enterprise_get, enterprise_list
-from .services_assignment import (
+from .selectors import (
     assignment_history,
-    can_engage,
-    can_log_visit,
     caseload_commissioner_get,
     caseload_summary,
+    engagement_get,
+    enterprise_engagements,
+    enterprise_get,
+    enterprise_list,
+    visit_get,
+    visit_list,
+)
+from .services_assignment import (
+    can_engage,
+    can_log_visit,
     commissioner_deactivate,
     engagement_close,
-    engagement_get,
     engagement_open,
     enterprise_assign,
     enterprise_unassign,
     visit_follow_up_done,
-    visit_get,
-    visit_list,
     visit_log,
 )
 

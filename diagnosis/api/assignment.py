@@ -30,14 +30,8 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.scope import is_officer
 
 from ..models import Enterprise, EnterpriseChange, Visit
-from ..selectors import commissioner_choices
-from ..services_assignment import (
-    can_log_visit,
-    enterprise_assign,
-    visit_follow_up_done,
-    visit_list,
-    visit_log,
-)
+from ..selectors import commissioner_choices, visit_list
+from ..services_assignment import can_log_visit, enterprise_assign, visit_follow_up_done, visit_log
 from .serializers import UserRefSerializer
 
 TAG_ASSIGN = _("专员分配")
