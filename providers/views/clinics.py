@@ -169,7 +169,7 @@ def clinic_edit_view(request, pk: int):
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("providers:clinic_detail", pk=clinic.pk)
-    return render(request, "providers/clinic_edit.html", {"clinic": clinic, "form": form})
+    return render(request, "providers/clinic_form.html", {"clinic": clinic, "form": form})
 
 
 urlpatterns = [
