@@ -54,6 +54,8 @@ def _active_section(request) -> str:
         return ""
     if (match.url_name or "").startswith("import"):
         return "import"
+    if (match.url_name or "").startswith("caseload"):
+        return ""  # the commissioner's own menu entry ("caseload" in ``items``) is the current one
     return "enterprises"
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
@@ -46,7 +47,15 @@ from regions.models import Region
 
 from .demo import CLINIC_NAME, DEMO_PASSWORD, GIVEN_CHARS, PROVIDER_NAME, SURNAMES
 from .demo_codes import make_credit_code
-from .models import Diagnosis, Engagement, Enterprise, ProviderRating, TransformationProject
+from .models import (
+    Assignment,
+    Diagnosis,
+    Engagement,
+    Enterprise,
+    ProviderRating,
+    TransformationProject,
+    Visit,
+)
 
 SEED = 2025
 PROVIDER_COUNT = 40
@@ -98,6 +107,8 @@ class ServicesResult:
     ratings_created: int = 0
     projects_created: int = 0
     diagnoses_created: int = 0
+    assignments_created: int = 0
+    visits_created: int = 0
 
     @property
     def changed(self) -> bool:
@@ -444,6 +455,65 @@ def _ensure_activity(rng: random.Random, result: ServicesResult, providers, toda
     result.diagnoses_created = len(diagnoses)
 
 
+VISIT_SUMMARIES = [
+    ("了解企业生产管理现状，车间仍以纸质工单为主。", "希望引入轻量化MES，实现工单电子化和报工统计。"),
+    ("走访设备部门，关键设备缺少运行数据采集。", "需要设备联网和预测性维护方案。"),
+    ("企业已上云部署财务软件，业务系统尚未打通。", "希望实现财务与采购、库存数据协同。"),
+    ("企业负责人有数字化改造意愿，但对投入回报有顾虑。", "希望先做诊断，了解补贴和服务券政策。"),
+    ("质量检验仍依赖人工抽检，追溯困难。", "需要质量追溯与在线检测方案。"),
+    ("仓储物流环节库存账实不符问题突出。", "希望上线WMS并与ERP对接。"),
+]
+
+
+def _ensure_casework(result: ServicesResult, today: date) -> None:
+    """Open assignment rows for the assigned demo enterprises and visits over the last 75 days, once.
+
+    Uses its own ``random.Random(SEED + 1)`` so the rest of the demo stays exactly as before.
+    """
+    rng = random.Random(SEED + 1)
+    assigned = list(
+        Enterprise.objects.filter(commissioner__isnull=False)
+        .exclude(Exists(Assignment.objects.filter(enterprise=OuterRef("pk"), ended_at__isnull=True)))
+        .order_by("credit_code")
+        .values_list("pk", "commissioner_id")
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(enterprise_id=pk, commissioner_id=commissioner, reason="演示数据")
+            for pk, commissioner in assigned
+        ]
+    )
+    result.assignments_created = len(assigned)
+    if Visit.objects.exists():
+        return
+    visits = []
+    for pk, commissioner in (
+        Enterprise.objects.filter(commissioner__isnull=False)
+        .order_by("credit_code")
+        .values_list("pk", "commissioner_id")
+    ):
+        if rng.random() > 0.55:
+            continue
+        for _n in range(rng.choice((1, 1, 2))):
+            visited_on = today - timedelta(days=rng.randint(0, 75))
+            summary, needs = rng.choice(VISIT_SUMMARIES)
+            due = visited_on + timedelta(days=rng.randint(14, 45))
+            done = due < today and rng.random() < 0.6
+            visits.append(
+                Visit(
+                    enterprise_id=pk,
+                    commissioner_id=commissioner,
+                    visited_on=visited_on,
+                    summary=summary,
+                    needs=needs,
+                    follow_up_due=due,
+                    followed_up_on=min(due, today) if done else None,
+                )
+            )
+    Visit.objects.bulk_create(visits)
+    result.visits_created = len(visits)
+
+
 @transaction.atomic
 def seed_services(*, today: date | None = None) -> ServicesResult:
     """Create whatever part of the service-system demo is missing (see the module docstring)."""
@@ -460,6 +530,7 @@ def seed_services(*, today: date | None = None) -> ServicesResult:
     _ensure_commissioners(rng, result, regions)
     _ensure_solutions(rng, result, providers)
     _ensure_activity(rng, result, providers, today)
+    _ensure_casework(result, today)
     return result
 
 
@@ -474,4 +545,6 @@ def reset_activity() -> int:
     removed = TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
     removed += Diagnosis.objects.filter(enterprise__in=seeded).delete()[0]
     removed += ProviderRating.objects.filter(enterprise__in=seeded).delete()[0]
+    removed += Visit.objects.filter(enterprise__in=seeded).delete()[0]
+    removed += Assignment.objects.filter(enterprise__in=seeded).delete()[0]
     return removed

@@ -58,3 +58,11 @@ def test_current_entry_is_marked(client, nav_world):
     current = [item["key"] for item in response.context["nav"]["items"] if item["current"]]
     assert current == ["clinics"]
     assert 'aria-current="page"' in response.content.decode()
+
+
+def test_caseload_marks_only_its_own_entry(client, nav_world):
+    client.force_login(nav_world.users["commissioner"])
+    response = client.get(reverse("diagnosis:caseload"))
+    nav = response.context["nav"]
+    assert nav["active"] == ""
+    assert [item["key"] for item in nav["items"] if item["current"]] == ["caseload"]

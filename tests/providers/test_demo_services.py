@@ -5,6 +5,7 @@ removes it afterwards; each test runs in its own rolled-back transaction on top 
 """
 
 import hashlib
+import io
 from datetime import date
 
 import pytest
@@ -179,3 +180,29 @@ def test_provider_evaluation_page_and_api(client, demo):
     rows = api.get("/api/v1/evaluations/").json()["results"]
     assert {r["provider_name"] for r in rows} == {PROVIDER_NAME}
     assert Clinic.objects.get(organisation__name=CLINIC_NAME).operator.name == PROVIDER_NAME
+
+
+@pytest.mark.django_db
+def test_demo_commissioner_caseload_has_visits_and_history():
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from diagnosis.models import Assignment, Enterprise, Visit
+    from diagnosis.selectors import caseload_summary
+
+    call_command("seed_demo", stdout=io.StringIO())
+    commissioner = User.objects.get(username="zhuanyuan")
+    summary = caseload_summary(actor=commissioner, commissioner=commissioner)
+    mine = Visit.objects.filter(commissioner=commissioner)
+    assert summary["assigned"] == Enterprise.objects.filter(commissioner=commissioner).count() > 0
+    assert summary["visits_this_month"] == mine.filter(visited_on__gte=summary["month_start"]).count()
+    assert summary["overdue"] > 0  # visits 15+ days old whose follow-up is due and not done
+    assigned = Enterprise.objects.filter(commissioner__isnull=False)
+    open_rows = Assignment.objects.filter(ended_at__isnull=True)
+    assert open_rows.count() == assigned.count()
+    assert set(open_rows.values_list("enterprise_id", "commissioner_id")) == set(
+        assigned.values_list("pk", "commissioner_id")
+    )
+    visits = Visit.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Visit.objects.count() == visits and Assignment.objects.count() == open_rows.count()

@@ -34,7 +34,8 @@ class Command(BaseCommand):
                     f"服务体系演示数据 / service-system demo: 服务商 {services.providers_created} 家，"
                     f"诊所与促进中心 {services.clinics_created} 个，数字专员 {services.profiles_created} 名，"
                     f"解决方案 {services.solutions_created} 个，评价 {services.ratings_created} 条，"
-                    f"改造项目 {services.projects_created} 个，诊断 {services.diagnoses_created} 份。"
+                    f"改造项目 {services.projects_created} 个，诊断 {services.diagnoses_created} 份，"
+                    f"专员分配记录 {services.assignments_created} 条，走访 {services.visits_created} 次。"
                 )
             )
         if result.changed:
