@@ -33,12 +33,16 @@ cleanup() {
     trap - EXIT INT TERM
     if [ "${#pids[@]}" -gt 0 ]; then
         log "Stopping web server, Celery worker and beat"
-        kill -TERM "${pids[@]}" 2>/dev/null || true
+        # Each process leads its own process group (setsid): signal the whole group, so the
+        # worker's prefork pool children go too, whatever stopped this script.
+        for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
         for _ in $(seq 1 50); do
-            kill -0 "${pids[@]}" 2>/dev/null || break
+            alive=0
+            for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+            [ "$alive" -eq 0 ] && break
             sleep 0.2
         done
-        kill -KILL "${pids[@]}" 2>/dev/null || true
+        for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
         wait 2>/dev/null || true
     fi
 }
@@ -54,14 +58,14 @@ if [ -z "${REDIS_URL:-}" ]; then
 else
     log "Broker: Redis (REDIS_URL)"
 fi
-celery -A config worker -l info --concurrency="${CELERY_CONCURRENCY:-2}" -n "dsp-worker-$$@%h" \
+setsid celery -A config worker -l info --concurrency="${CELERY_CONCURRENCY:-2}" -n "dsp-worker-$$@%h" \
     "${worker_flags[@]}" >>var/log/celery-worker.log 2>&1 &
 pids+=($!)
-celery -A config beat -l info --pidfile= -s "$ROOT/var/celerybeat-schedule" >>var/log/celery-beat.log 2>&1 &
+setsid celery -A config beat -l info --pidfile= -s "$ROOT/var/celerybeat-schedule" >>var/log/celery-beat.log 2>&1 &
 pids+=($!)
 log "Celery worker and beat started (logs: var/log/celery-worker.log, var/log/celery-beat.log)"
 
-python manage.py runserver --noreload "$HOST:$PORT" &
+setsid python manage.py runserver --noreload "$HOST:$PORT" &
 server=$!
 pids+=("$server")
 
