@@ -21,7 +21,9 @@ def test_english():
 
 
 def test_template_tags():
-    template = Template("{% load text %}A{% list_sep %}B{% clause_sep %}C{% label_sep %}D {{ items|join_list }}")
+    template = Template(
+        "{% load text %}A{% list_sep %}B{% clause_sep %}C{% label_sep %}D {{ items|join_list }}"
+    )
     assert template.render(Context({"items": ["x", "y"]})) == "A、B；C：D x、y"
     with translation.override("en"):
         assert template.render(Context({"items": ["x", "y"]})) == "A, B; C: D x, y"
