@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 def generate_rows(n: int, counties: list[tuple[str, str]]) -> list[dict[str, str]]:
     """``n`` valid rows spread over every county (codes and short names alternately)."""
-    from diagnosis.demo_codes import make_credit_code
+    from regions.codes import make_credit_code
 
     rows = []
     for i in range(n):
@@ -138,8 +138,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from diagnosis.imports import enterprise_register_import, read_table
     from diagnosis.models import Enterprise
+    from diagnosis.services.register import enterprise_register_import, read_table
     from regions.models import Region
 
     old_name = connection.settings_dict["NAME"]

@@ -8,7 +8,7 @@ task whose worker died is redelivered, and the job row decides whether there is 
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services_import
+from diagnosis.services import imports as services_import
 
 RETRY = {
     "bind": True,

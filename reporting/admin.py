@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import EvaluationRun, EvaluationWeights, ProgrammeTarget, ProviderEvaluation
+from reporting.models import EvaluationRun, EvaluationWeights, ProgrammeTarget, ProviderEvaluation
 
 
 @admin.register(EvaluationWeights)

@@ -8,7 +8,7 @@ The ``EvaluationRun`` row decides whether there is work left, so a duplicate del
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services_evaluation
+from reporting.services import evaluation as services_evaluation
 
 
 @shared_task(

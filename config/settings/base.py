@@ -46,11 +46,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "regions",
     "accounts",
     "providers",
     "diagnosis",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -28,11 +28,12 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.scope import is_officer
-
-from ..models import Enterprise, EnterpriseChange, Visit
-from ..selectors import commissioner_choices, visit_list
-from ..services_assignment import can_log_visit, enterprise_assign, visit_follow_up_done, visit_log
-from .serializers import UserRefSerializer
+from diagnosis.api.serializers import UserRefSerializer
+from diagnosis.models import Enterprise, EnterpriseChange, Visit
+from diagnosis.selectors.enterprises import commissioner_choices
+from diagnosis.selectors.visits import visit_list
+from diagnosis.services.assignment import enterprise_assign
+from diagnosis.services.visits import can_log_visit, visit_follow_up_done, visit_log
 
 TAG_ASSIGN = _("专员分配")
 TAG_VISITS = _("走访记录")

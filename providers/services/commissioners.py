@@ -7,7 +7,7 @@ county → a county (``CommissionerProfile.clean``). Registering creates the sig
 (role commissioner) with a generated initial password the caller shows once.
 
 Deactivation writes enterprises (the caseload is handed over), so it lives in
-``diagnosis.services_assignment.commissioner_deactivate``.
+``diagnosis.services.assignment.commissioner_deactivate``.
 """
 
 import datetime

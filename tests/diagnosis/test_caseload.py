@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from diagnosis.models import Visit
-from diagnosis.selectors import caseload_summary
+from diagnosis.selectors.assignment import caseload_summary
 from tests.conftest import ALL_ROLES
 from tests.factories import EnterpriseFactory, region
 

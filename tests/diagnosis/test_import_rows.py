@@ -5,9 +5,9 @@ import io
 import openpyxl
 import pytest
 
-from diagnosis.demo_codes import make_credit_code
-from diagnosis.imports import rejects_bytes
 from diagnosis.models import Enterprise, EnterpriseChange
+from diagnosis.services.register import rejects_bytes
+from regions.codes import make_credit_code
 from regions.models import Region
 from tests.diagnosis.test_import_support import (
     HEADERS,

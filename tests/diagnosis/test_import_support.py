@@ -7,10 +7,9 @@ from pathlib import Path
 import openpyxl
 from django.core.files.base import ContentFile
 
-from diagnosis.demo_codes import make_credit_code
-from diagnosis.imports import ImportResult, enterprise_register_import
 from diagnosis.models import ImportJob
-from regions.codes import credit_code_check_char
+from diagnosis.services.register import ImportResult, enterprise_register_import
+from regions.codes import credit_code_check_char, make_credit_code
 
 HEADERS = [
     "统一社会信用代码", "企业名称", "县（市、区）", "行业代码", "规上企业", "企业规模",

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from diagnosis import services_import, tasks
+from diagnosis import tasks
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
+from diagnosis.services import imports as services_import
 from tests.diagnosis.test_import_support import code, csv_bytes, good_row, make_job
 
 Status = ImportJob.Status

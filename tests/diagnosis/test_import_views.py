@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from diagnosis.imports import COLUMNS, read_table
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
+from diagnosis.services.register import COLUMNS, read_table
 from tests.conftest import ALL_ROLES
 from tests.diagnosis.test_import_support import (
     HEADERS,

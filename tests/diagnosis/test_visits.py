@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from config.urls import urlpatterns as root_urlpatterns
 from diagnosis.models import Visit
-from diagnosis.services_assignment import visit_follow_up_done, visit_log
+from diagnosis.services.visits import visit_follow_up_done, visit_log
 from tests.conftest import ALL_ROLES
 
 # Until the lead wires diagnosis.api.assignment into diagnosis/api/urls.py, mount it here.

@@ -12,9 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
-from diagnosis.services_import import import_job_confirm, import_job_create
+from diagnosis.services.imports import import_job_confirm, import_job_create
+from regions.codes import make_credit_code
 from tests.factories import make_role_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from config.celery import app
 from providers.models import Provider
 from reporting.models import EvaluationRun, EvaluationWeights, ProviderEvaluation
-from reporting.selectors import explain_parts
-from reporting.services_evaluation import (
+from reporting.selectors.evaluation import explain_parts
+from reporting.services.evaluation import (
     evaluation_request,
     evaluation_run,
     last_complete_period,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from reporting.models import EvaluationRun, ProviderEvaluation
-from reporting.services_evaluation import evaluation_run, last_complete_period
+from reporting.services.evaluation import evaluation_run, last_complete_period
 from tests.conftest import ALL_ROLES
 from tests.reporting.conftest import make_provider
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import Organisation, Role
 from providers.models import Clinic, CommissionerProfile, Provider, Solution
 from reporting.models import ProgrammeTarget
-from reporting.selectors import targets_table
+from reporting.selectors.targets import targets_table
 from tests.conftest import ALL_ROLES
 from tests.factories import OrganisationFactory, make_role_user, region
 from tests.reporting.conftest import make_provider

@@ -8,7 +8,7 @@ use the league table's "重新计算" to compute a month again.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.services_evaluation import evaluation_run, last_complete_period, period_bounds, previous_period
+from reporting.services.evaluation import evaluation_run, last_complete_period, period_bounds, previous_period
 
 
 class Command(BaseCommand):

@@ -1,0 +1,48 @@
+"""Reads of the enterprise archive, always for an acting user (scoped)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from accounts.scope import Reach, scope_for
+from diagnosis.models import Enterprise, EnterpriseChange
+
+
+def enterprise_list(*, actor, filters: dict | None = None) -> QuerySet[Enterprise]:
+    """Enterprises visible to ``actor``, filtered by ``EnterpriseFilter`` over ``filters``."""
+    from .filters import EnterpriseFilter
+
+    qs = Enterprise.objects.visible_to(actor).select_related("county", "county__parent", "commissioner")
+    if filters is None:
+        return qs
+    return EnterpriseFilter(filters, queryset=qs, actor=actor).qs
+
+
+def enterprise_get(*, actor, pk: int) -> Enterprise:
+    """One enterprise by id, or 404 when it does not exist or is out of the actor's scope."""
+    try:
+        return (
+            Enterprise.objects.visible_to(actor)
+            .select_related("county", "county__parent", "commissioner")
+            .get(pk=pk)
+        )
+    except Enterprise.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def enterprise_history(*, actor, enterprise: Enterprise) -> QuerySet[EnterpriseChange]:
+    enterprise_get(actor=actor, pk=enterprise.pk)
+    return enterprise.changes.select_related("actor")
+
+
+def commissioner_choices(*, actor) -> QuerySet[User]:
+    """Commissioners the actor may filter by or assign: those filed in regions the actor can see."""
+    scope = scope_for(actor)
+    qs = User.objects.filter(role=Role.COMMISSIONER, is_active=True).select_related("region")
+    if scope.reach == Reach.ALL:
+        return qs
+    if scope.reach in (Reach.REGION, Reach.ASSIGNED):
+        if scope.reach == Reach.ASSIGNED:
+            return qs.filter(pk=actor.pk)
+        return qs.filter(region__path__startswith=scope.region_path)
+    return qs.none()
