@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scope import Reach, scope_for
+from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -161,6 +161,11 @@ class EvaluationRun(models.Model):
     flagged_count = models.PositiveIntegerField(_("新标记待审查"), default=0)
     message = models.TextField(_("说明"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: The evaluation job is the province's: province officers and administrators only.
+    scope = ScopeRule(all=EVERYTHING)
+
     class Meta:
         verbose_name = _("服务商评价计算")
         verbose_name_plural = _("服务商评价计算")
@@ -168,17 +173,6 @@ class EvaluationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} ({self.status})"
-
-
-class ProviderEvaluationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProviderEvaluationQuerySet":
-        """Province officers and administrators: all. Provider staff: their own provider's. Others: none."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:
-            return self.filter(provider__organisation_id=scope.organisation_id)
-        return self.none()
 
 
 class ProviderEvaluation(models.Model):
@@ -209,7 +203,13 @@ class ProviderEvaluation(models.Model):
     weights = models.ForeignKey(EvaluationWeights, on_delete=models.PROTECT, related_name="evaluations")
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 
-    objects = ProviderEvaluationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province officers and administrators: all. Provider staff: their own provider's. Others: none
+    #: (a city officer sees the league's figures through the province, not per provider).
+    scope = ScopeRule(
+        all=EVERYTHING, organisation={Role.PROVIDER_STAFF: OfOrganisation("provider__organisation")}
+    )
 
     class Meta:
         verbose_name = _("服务商绩效评价")
@@ -241,6 +241,12 @@ class ProgrammeTarget(models.Model):
         _("目标值"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. City/county officers: the targets of their region and the regions below it
+    #: (``reporting.selectors.targets`` shows exactly those rows). Everyone else: none.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
 
     class Meta:
         verbose_name = _("工作目标")

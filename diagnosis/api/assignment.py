@@ -27,13 +27,14 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from diagnosis.api.serializers import UserRefSerializer
 from diagnosis.models import Enterprise, EnterpriseChange, Visit
+from diagnosis.permissions import can_log_visit
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.selectors.visits import visit_list
 from diagnosis.services.assignment import enterprise_assign
-from diagnosis.services.visits import can_log_visit, visit_follow_up_done, visit_log
+from diagnosis.services.visits import visit_follow_up_done, visit_log
 
 TAG_ASSIGN = _("专员分配")
 TAG_VISITS = _("走访记录")

@@ -30,7 +30,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Role
-from accounts.scope import can_create_enterprise, can_edit_enterprise_fields
+from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
 from accounts.text import join_list
 from diagnosis.api import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from diagnosis.api.serializers import (

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.scope import Reach, scope_for
+from accounts.scope import REGIONS_MANAGED, restrict
 from diagnosis.models import ENTERPRISE_FIELDS, Enterprise
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.services.enterprises import COMMISSIONER_FIELDS
@@ -101,12 +101,7 @@ def ancestor_paths(path: str) -> list[str]:
 def counties_for(actor):
     """Counties the actor may file an archive in (as ``scope.region_in_scope``), customary order."""
     qs = Region.objects.counties().select_related("parent").order_by("parent__sort_order", "sort_order")
-    scope = scope_for(actor)
-    if scope.reach == Reach.ALL:
-        return qs
-    if scope.reach == Reach.REGION:
-        return qs.filter(path__startswith=scope.region_path)
-    return qs.none()
+    return restrict(qs, REGIONS_MANAGED, actor)
 
 
 def grouped_county_choices(counties, empty_label, *, key=lambda county: county.pk) -> list:

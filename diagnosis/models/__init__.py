@@ -15,9 +15,7 @@ from diagnosis.models.enterprises import (  # noqa: F401
     EnterpriseAccount,
     EnterpriseChange,
     EnterpriseQuerySet,
-    EnterpriseRelatedQuerySet,
     ImportJob,
-    ImportJobQuerySet,
 )
 from diagnosis.models.projects import (  # noqa: F401
     ProviderRating,

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.models.enterprises import Enterprise, EnterpriseRelatedQuerySet
+from accounts.scope import EVERYTHING, InRegion, OfUser, ScopedQuerySet, ScopeRule, Through
+from diagnosis.models.enterprises import Enterprise
 
 
 class Engagement(models.Model):
@@ -22,6 +23,12 @@ class Engagement(models.Model):
     purpose = models.CharField(_("事项"), max_length=20, choices=Purpose.choices, default=Purpose.DIAGNOSIS)
     active = models.BooleanField(_("有效"), default=True)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees who is engaged with it (as its detail page shows): staff of
+    #: a clinic see the provider engaged with the same enterprise, and the enterprise sees both.
+    scope = ScopeRule.every_reach(Through("enterprise"))
 
     class Meta:
         verbose_name = _("服务对接")
@@ -53,6 +60,12 @@ class Assignment(models.Model):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     reason = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. Officers: the history of enterprises in their region. A commissioner: the rows
+    #: naming them (their caseload past and present). Others: none (assignment is internal).
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("enterprise__county"), assigned=OfUser("commissioner"))
+
     class Meta:
         verbose_name = _("专员分配记录")
         verbose_name_plural = _("专员分配记录")
@@ -83,7 +96,10 @@ class Visit(models.Model):
     followed_up_on = models.DateField(_("已跟进日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = EnterpriseRelatedQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees its visits.
+    scope = ScopeRule.every_reach(Through("enterprise"))
 
     class Meta:
         verbose_name = _("走访记录")

@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.models.enterprises import Enterprise, EnterpriseRelatedQuerySet
+from accounts.scope import ScopedQuerySet, ScopeRule, Through
+from diagnosis.models.enterprises import Enterprise
 
 
 class Diagnosis(models.Model):
@@ -33,7 +34,10 @@ class Diagnosis(models.Model):
     issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = EnterpriseRelatedQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees its diagnoses.
+    scope = ScopeRule.every_reach(Through("enterprise"))
 
     class Meta:
         verbose_name = _("诊断")

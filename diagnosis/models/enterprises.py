@@ -6,7 +6,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Reach, scope_for
+from accounts.scope import (
+    EVERYTHING,
+    InRegion,
+    OfOrganisation,
+    OfUser,
+    Related,
+    ScopedQuerySet,
+    ScopeRule,
+    Through,
+    Where,
+)
 from regions.codes import industry_label, validate_credit_code
 
 # 万元 with 4 decimals and at most 15 significant digits (up to 99,999,999,999.9999 万元). 15 digits is
@@ -14,26 +24,8 @@ from regions.codes import industry_label, validate_credit_code
 MONEY = {"max_digits": 15, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        """The enterprises ``user`` may see (deny by default; see ``accounts.scope``)."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.REGION:
-            return self.filter(county__path__startswith=scope.region_path)
-        if scope.reach == Reach.ASSIGNED:
-            return self.filter(commissioner_id=scope.user_id, county__path__startswith=scope.region_path)
-        if scope.reach == Reach.ORGANISATION:
-            # Engagement lives in the casework layer above: reach it through the relation, not an import.
-            engagement = self.model._meta.get_field("engagements").related_model
-            engaged = engagement.objects.filter(organisation_id=scope.organisation_id, active=True)
-            return self.filter(pk__in=engaged.values("enterprise_id"))
-        if scope.reach == Reach.ENTERPRISE:
-            return self.filter(
-                pk__in=EnterpriseAccount.objects.filter(user_id=scope.user_id).values("enterprise_id")
-            )
-        return self.none()
+class EnterpriseQuerySet(ScopedQuerySet):
+    """Enterprises; ``visible_to`` comes from ``Enterprise.scope``."""
 
 
 class Enterprise(models.Model):
@@ -101,6 +93,18 @@ class Enterprise(models.Model):
 
     objects = EnterpriseQuerySet.as_manager()
 
+    #: Province: all. Officers: enterprises in their region. Commissioners: those assigned to them
+    #: within their region. Clinic and provider staff: those their organisation has an active
+    #: engagement with (``Engagement`` lives in the casework layer: reached through the relation).
+    #: Enterprise users: their own (``EnterpriseAccount``).
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=InRegion("county"),
+        assigned=OfUser("commissioner") & InRegion("county"),
+        organisation=Related("engagements", OfOrganisation("organisation") & Where(active=True)),
+        enterprise=Related("accounts", OfUser("user")),
+    )
+
     class Meta:
         verbose_name = _("企业档案")
         verbose_name_plural = _("企业档案")
@@ -156,6 +160,11 @@ class EnterpriseChange(models.Model):
     #: {field: [before, after]} with values as display-safe JSON (decimals as strings).
     changes = models.JSONField(_("变更内容"), default=dict)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: The history of an archive is seen by whoever sees the archive.
+    scope = ScopeRule.every_reach(Through("enterprise"))
+
     class Meta:
         verbose_name = _("档案变更记录")
         verbose_name_plural = _("档案变更记录")
@@ -173,23 +182,18 @@ class EnterpriseAccount(models.Model):
     )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="accounts")
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. Officers: accounts of enterprises in their region. An enterprise user: their
+    #: own link. Commissioners and organisations' staff: none (they manage no enterprise accounts).
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("enterprise__county"), enterprise=OfUser("user"))
+
     class Meta:
         verbose_name = _("企业账号")
         verbose_name_plural = _("企业账号")
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.enterprise_id}"
-
-
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ImportJobQuerySet":
-        """A person sees the import jobs they started; administrators see all."""
-        scope = scope_for(user)
-        if scope.reach == Reach.NONE:
-            return self.none()
-        if user.is_superuser or user.role == "admin":
-            return self.all()
-        return self.filter(created_by=user)
 
 
 class ImportJob(models.Model):
@@ -235,7 +239,11 @@ class ImportJob(models.Model):
     message = models.TextField(_("说明"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: A person sees the import jobs they started; administrators see all (a province officer, too,
+    #: sees only their own: an upload is a personal piece of work, not a regional record).
+    scope = ScopeRule.every_reach(OfUser("created_by"), admin=EVERYTHING)
 
     class Meta:
         verbose_name = _("导入任务")
@@ -250,10 +258,3 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.status in {self.Status.PREVIEWED, self.Status.DONE} else 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))
-
-
-class EnterpriseRelatedQuerySet(models.QuerySet):
-    """Rows that belong to one enterprise (visits, diagnoses, projects): scoped through it."""
-
-    def visible_to(self, user) -> "EnterpriseRelatedQuerySet":
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))

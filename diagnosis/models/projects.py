@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.models.enterprises import MONEY, Enterprise, EnterpriseRelatedQuerySet
+from accounts.models import Role
+from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule, Through
+from diagnosis.models.enterprises import MONEY, Enterprise
 
 
 class TransformationProject(models.Model):
@@ -33,7 +35,10 @@ class TransformationProject(models.Model):
     completed_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = EnterpriseRelatedQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees its projects.
+    scope = ScopeRule.every_reach(Through("enterprise"))
 
     class Meta:
         verbose_name = _("改造项目")
@@ -59,6 +64,19 @@ class ProviderRating(models.Model):
     comment = models.TextField(_("评价"), blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. Officers: ratings by enterprises in their region. Commissioners and enterprise
+    #: users: ratings by the enterprises they see (an enterprise sees the ratings it gave). Provider
+    #: staff: the ratings their provider received (they feed its evaluation). Clinic staff: none.
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=InRegion("enterprise__county"),
+        assigned=Through("enterprise"),
+        organisation={Role.PROVIDER_STAFF: OfOrganisation("provider__organisation")},
+        enterprise=Through("enterprise"),
+    )
 
     class Meta:
         verbose_name = _("服务商评价")

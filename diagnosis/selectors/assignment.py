@@ -7,23 +7,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.scope import Reach, is_officer, scope_for
+from accounts.scope import COMMISSIONERS_OVERSEEN, restrict
 from diagnosis.models import Assignment, Enterprise, Visit
 
 
 def caseload_commissioner_get(*, actor, pk: int) -> User:
     """The commissioner whose caseload ``actor`` may open: themself, or (officers) one filed in their
     region. 404 otherwise, exactly like a user that does not exist."""
-    scope = scope_for(actor)
-    qs = User.objects.filter(role=Role.COMMISSIONER).select_related("region")
-    if scope.reach == Reach.ALL and is_officer(actor):
-        pass
-    elif scope.reach == Reach.REGION and is_officer(actor):
-        qs = qs.filter(region__path__startswith=scope.region_path)
-    elif scope.reach == Reach.ASSIGNED:
-        qs = qs.filter(pk=actor.pk)
-    else:
-        qs = qs.none()
+    qs = restrict(
+        User.objects.filter(role=Role.COMMISSIONER).select_related("region"), COMMISSIONERS_OVERSEEN, actor
+    )
     try:
         return qs.get(pk=pk)
     except User.DoesNotExist as exc:

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
-from accounts.scope import Reach, scope_for
+from accounts.scope import COMMISSIONERS_OVERSEEN, restrict
 from diagnosis.models import Enterprise, EnterpriseChange
 
 
@@ -37,12 +37,5 @@ def enterprise_history(*, actor, enterprise: Enterprise) -> QuerySet[EnterpriseC
 
 def commissioner_choices(*, actor) -> QuerySet[User]:
     """Commissioners the actor may filter by or assign: those filed in regions the actor can see."""
-    scope = scope_for(actor)
     qs = User.objects.filter(role=Role.COMMISSIONER, is_active=True).select_related("region")
-    if scope.reach == Reach.ALL:
-        return qs
-    if scope.reach in (Reach.REGION, Reach.ASSIGNED):
-        if scope.reach == Reach.ASSIGNED:
-            return qs.filter(pk=actor.pk)
-        return qs.filter(region__path__startswith=scope.region_path)
-    return qs.none()
+    return restrict(qs, COMMISSIONERS_OVERSEEN, actor)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.scope import is_officer, region_in_scope
+from accounts.permissions import is_officer
+from accounts.scope import region_in_scope
 from diagnosis.models import Assignment, Enterprise, EnterpriseChange
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.services.enterprises import history_value

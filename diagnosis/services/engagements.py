@@ -4,17 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role
-from accounts.scope import is_officer
+from accounts.models import Organisation
 from diagnosis.models import Engagement, Enterprise
+from diagnosis.permissions import can_engage
 from providers.models import Clinic, Provider
-
-
-def can_engage(actor, enterprise: Enterprise) -> bool:
-    """Officers who can see the enterprise, or its assigned commissioner."""
-    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
-        return False
-    return is_officer(actor) or (actor.role == Role.COMMISSIONER and enterprise.commissioner_id == actor.pk)
 
 
 def _check_engage(actor, enterprise: Enterprise) -> None:

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import can_create_enterprise, can_edit_enterprise_fields, region_in_scope
+from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
+from accounts.scope import region_in_scope
 from diagnosis.models import ENTERPRISE_FIELDS, Assignment, Enterprise, EnterpriseChange
 
 #: Fields a commissioner may update on the enterprises assigned to them (what a visit finds).

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.scope import can_import_enterprises
+from accounts.permissions import can_import_enterprises
 from diagnosis.models import ImportJob
 from diagnosis.services.register import (
     ImportFileError,

@@ -90,7 +90,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import can_import_enterprises, region_in_scope
+from accounts.permissions import can_import_enterprises
+from accounts.scope import region_in_scope
 from diagnosis.models import Enterprise, EnterpriseChange
 from diagnosis.services.enterprises import diff_fields, history_value
 from regions.codes import (

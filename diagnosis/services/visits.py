@@ -8,17 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scope import is_officer
 from diagnosis.models import Enterprise, Visit
-
-
-def can_log_visit(actor, enterprise: Enterprise) -> bool:
-    """The enterprise's assigned commissioner, or an officer who can see it."""
-    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
-        return False
-    if actor.role == Role.COMMISSIONER:
-        return enterprise.commissioner_id == actor.pk
-    return is_officer(actor)
+from diagnosis.permissions import can_log_visit
 
 
 def _check_visit(actor, enterprise: Enterprise) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.assignment import AssignForm, DeactivateForm, UnassignForm
 from diagnosis.models import Enterprise

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnosis.forms.engagements import EngageForm
+from diagnosis.permissions import can_engage
 from diagnosis.selectors.engagements import engagement_get, enterprise_engagements
 from diagnosis.selectors.enterprises import enterprise_get
-from diagnosis.services.engagements import can_engage, engagement_close, engagement_open
+from diagnosis.services.engagements import engagement_close, engagement_open
 
 
 @login_required

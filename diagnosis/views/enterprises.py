@@ -18,15 +18,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import Reach, can_create_enterprise, can_edit_enterprise_fields, is_officer, scope_for
+from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields, is_officer, is_province
+from accounts.scope import Reach, scope_for
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.enterprises import EnterpriseForm, commissioner_label, grouped_county_choices
 from diagnosis.models import EnterpriseChange
+from diagnosis.permissions import can_engage, can_log_visit
 from diagnosis.selectors.engagements import enterprise_engagements
 from diagnosis.selectors.enterprises import enterprise_get, enterprise_history, enterprise_list
-from diagnosis.services.engagements import can_engage
 from diagnosis.services.enterprises import enterprise_create, enterprise_update
-from diagnosis.services.visits import can_log_visit
 from regions.models import Region
 
 PAGE_SIZE = 25
@@ -65,7 +65,7 @@ def _list_filterset(request) -> EnterpriseFilter:
 
     if "county" in filterset.filters:
         # Only users anchored at the province or a city get region filters (see above).
-        subtree = Region.objects.all() if scope_for(user).reach == Reach.ALL else user.region.subtree()
+        subtree = Region.objects.all() if is_province(user) else user.region.subtree()
         counties = subtree.filter(level="county").select_related("parent")
         filterset.filters["county"].queryset = counties.order_by("parent__sort_order", "sort_order")
         if "region" in filterset.filters:

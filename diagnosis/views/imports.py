@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import can_import_enterprises
+from accounts.permissions import can_import_enterprises
 from diagnosis.forms.imports import ImportUploadForm
 from diagnosis.models import ImportJob
 from diagnosis.selectors.imports import import_job_get

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnosis.forms.visits import VisitForm
+from diagnosis.permissions import can_log_visit
 from diagnosis.selectors.enterprises import enterprise_get
 from diagnosis.selectors.visits import visit_get, visit_list
-from diagnosis.services.visits import can_log_visit, visit_follow_up_done, visit_log
+from diagnosis.services.visits import visit_follow_up_done, visit_log
 
 
 @login_required

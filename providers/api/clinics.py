@@ -20,7 +20,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from providers.selectors.clinics import ClinicFilter, clinic_get, clinic_list
 from providers.services.clinics import clinic_create, clinic_set_status
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from providers.selectors.commissioners import CommissionerFilter, commissioner_get, commissioner_list
 from providers.services.commissioners import commissioner_register
 

@@ -21,7 +21,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 
 from ..selectors.pool import ProviderFilter, provider_get, provider_list
 from ..services.pool import provider_transition

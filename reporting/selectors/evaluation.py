@@ -9,20 +9,22 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scope import Reach, scope_for
+from accounts.scope import EVERYTHING, OfOrganisation, ScopeRule, restrict
 from accounts.text import join_clauses
 from providers.models import Provider, ServiceCategory
 from reporting.models import EvaluationRun, EvaluationWeights, ProviderEvaluation
+from reporting.permissions import can_see_league
 
 CENT = Decimal("0.01")
 
 
 HISTORY_MONTHS = 12
 
-
-def can_see_league(user) -> bool:
-    """Province officers and administrators (reach: the whole province)."""
-    return scope_for(user).reach == Reach.ALL
+#: Providers whose evaluations a user may read (the same reach as ``ProviderEvaluation.scope``):
+#: all for the province, their own for provider staff.
+EVALUATED_PROVIDERS = ScopeRule(
+    all=EVERYTHING, organisation={Role.PROVIDER_STAFF: OfOrganisation("organisation")}
+)
 
 
 def fmt(value: Decimal | str | None, places: str = "0.01") -> str:
@@ -69,12 +71,7 @@ def evaluation_run_get(*, actor, period: str) -> EvaluationRun | None:
 
 def evaluable_providers(*, actor) -> QuerySet[Provider]:
     """Providers whose evaluations ``actor`` may read: all for the province, own for provider staff."""
-    scope = scope_for(actor)
-    if scope.reach == Reach.ALL:
-        return Provider.objects.all()
-    if scope.reach == Reach.ORGANISATION and actor.role == Role.PROVIDER_STAFF:
-        return Provider.objects.filter(organisation_id=scope.organisation_id)
-    return Provider.objects.none()
+    return restrict(Provider.objects.all(), EVALUATED_PROVIDERS, actor)
 
 
 def evaluated_provider_get(*, actor, provider_id: int | None = None) -> Provider | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F
 
-from accounts.scope import Reach, is_officer, scope_for
+from accounts.permissions import is_officer, is_province
 from providers.models import Clinic, CommissionerProfile, Provider, Solution
 from regions.models import Region
 from reporting.models import ProgrammeTarget
@@ -33,8 +33,7 @@ def targets_anchor(actor) -> Region | None:
     administrators, their city or county for city and county officers; None for anyone else."""
     if not is_officer(actor):
         return None
-    scope = scope_for(actor)
-    if scope.reach == Reach.ALL:
+    if is_province(actor):
         return Region.objects.filter(level=Region.Level.PROVINCE).first()
     return actor.region
 

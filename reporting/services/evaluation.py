@@ -48,10 +48,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.scope import Reach, scope_for
 from diagnosis.models import Diagnosis, ProviderRating, TransformationProject
 from providers.models import Provider, Qualification
 from reporting.models import HUNDRED, ONE, ZERO, EvaluationRun, EvaluationWeights, ProviderEvaluation
+from reporting.permissions import can_request_evaluation
 
 logger = logging.getLogger(__name__)
 
@@ -321,11 +321,6 @@ def evaluation_run(*, period: str, resume: bool = False) -> EvaluationRun:
         )
         raise
     return run
-
-
-def can_request_evaluation(user) -> bool:
-    """Province officers and administrators (reach: the whole province)."""
-    return scope_for(user).reach == Reach.ALL
 
 
 def _enqueue(period: str) -> None:

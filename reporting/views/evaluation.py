@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.text import join_list
+from reporting.permissions import can_request_evaluation, can_see_league
 from reporting.selectors import evaluation as selectors
 from reporting.services.evaluation import (
-    can_request_evaluation,
     evaluation_request,
     last_complete_period,
     period_bounds,
@@ -35,7 +35,7 @@ def _valid_period(value: str | None) -> str | None:
 
 def _league_context(request) -> dict:
     user = request.user
-    if not selectors.can_see_league(user):
+    if not can_see_league(user):
         raise Http404
     periods = selectors.evaluation_periods(actor=user)
     default = periods[0] if periods else last_complete_period()
@@ -121,7 +121,7 @@ def provider_league_csv(request):
 @require_POST
 def evaluation_recompute(request):
     """The "重新计算" button: reset the month's run and enqueue it (province officers and admins only)."""
-    if not selectors.can_see_league(request.user):
+    if not can_see_league(request.user):
         raise Http404
     period = _valid_period(request.POST.get("period")) or last_complete_period()
     try:
