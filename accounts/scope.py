@@ -149,7 +149,7 @@ def _resolve(model, path: str):
     """The model field at the end of a ``__`` lookup path (raises FieldDoesNotExist)."""
     current, found = model, None
     for name in path.split("__"):
-        found = current._meta.get_field(name)
+        found = current._meta.pk if name == "pk" else current._meta.get_field(name)
         current = found.related_model or current
     return found
 
@@ -159,7 +159,7 @@ def _check_path(model, path: str, *, to=None) -> list[str]:
         found = _resolve(model, path)
     except FieldDoesNotExist:
         return [f"{model._meta.label}: no field path {path!r}"]
-    if to is not None and found.related_model is not to and found.model is not to:
+    if to is not None and found.related_model is not to and not (found.primary_key and found.model is to):
         return [f"{model._meta.label}: {path!r} does not lead to {to._meta.label}"]
     return []
 
