@@ -18,8 +18,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields, is_officer, is_province
-from accounts.scope import Reach, scope_for
+from accounts.permissions import (
+    can_create_enterprise,
+    can_edit_enterprise_fields,
+    is_clinic_staff,
+    is_commissioner,
+    is_officer,
+    is_provider_staff,
+    is_province,
+)
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.enterprises import EnterpriseForm, commissioner_label, grouped_county_choices
 from diagnosis.models import EnterpriseChange
@@ -35,14 +42,12 @@ HISTORY_LIMIT = 50
 
 def _filter_fields_for(user) -> set[str]:
     """The list filters worth offering ``user``: no picking a city inside one's own county, etc."""
-    scope = scope_for(user)
     fields = {"q"}
-    if scope.reach == Reach.NONE:
-        return fields
-    if scope.reach != Reach.ENTERPRISE:
+    regional = is_officer(user) or is_commissioner(user)
+    if regional or is_clinic_staff(user) or is_provider_staff(user):
         fields |= {"industry", "size_class", "above_designated_size"}
-    if scope.reach in (Reach.ALL, Reach.REGION, Reach.ASSIGNED):
-        level = "province" if scope.reach == Reach.ALL else user.region.level
+    if regional:
+        level = "province" if is_province(user) else user.region.level
         if level == "province":
             fields |= {"region", "county"}
         elif level in ("city", "zone"):

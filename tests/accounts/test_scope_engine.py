@@ -226,3 +226,14 @@ def test_predicates_refuse_anonymous_none_and_inactive(world):
     inactive.is_active = False
     for user in (AnonymousUser(), None, inactive):
         assert not is_admin(user) and not is_officer(user) and not is_province(user)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_template_filters_are_the_predicates(world, role):
+    from django.template import Context, Template
+
+    user = world.users[role]
+    html = Template("{% load permissions %}{{ user|is_officer }} {{ user|is_province }}").render(
+        Context({"user": user})
+    )
+    assert html == f"{is_officer(user)} {is_province(user)}"
