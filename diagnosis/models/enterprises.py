@@ -270,7 +270,7 @@ class ImportJob(Job):
     @property
     def state(self) -> str:
         """The user-visible state (``State``) of the pair (phase, status)."""
-        return self.STATES.get((self.phase, self.status), self.status)
+        return str(self.STATES.get((self.phase, self.status), self.status))
 
     def get_state_display(self) -> str:
         return str(self.State(self.state).label)
