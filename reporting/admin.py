@@ -33,7 +33,9 @@ class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = [
         "period",
         "status",
+        "attempts",
         "started_at",
+        "heartbeat_at",
         "finished_at",
         "providers_count",
         "scored_count",

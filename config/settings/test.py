@@ -56,3 +56,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Test hook of core.jobs: every job heartbeat sleeps this long, so a worker test can kill a job
+# mid-run (set in the environment of the worker it starts; 0 everywhere else).
+JOB_TEST_DELAY_SECONDS = float(os.environ.get("JOB_TEST_DELAY_SECONDS") or 0)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import (
@@ -17,6 +19,7 @@ from accounts.scope import (
     Through,
     Where,
 )
+from core.jobs import Job
 from regions.codes import industry_label, validate_credit_code
 
 # 万元 with 4 decimals and at most 15 significant digits (up to 99,999,999,999.9999 万元). 15 digits is
@@ -196,13 +199,19 @@ class EnterpriseAccount(models.Model):
         return f"{self.user_id} → {self.enterprise_id}"
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     """An upload of the enterprise register, validated (preview) and then applied, both by Celery.
 
-    The row is the truth about the job; the broker is only a doorbell (see ``tasks.sweep_import_jobs``).
+    A job of two phases on the shared lifecycle (``core.jobs.Job``): ``phase`` says which step the
+    row is on, ``status`` where that step stands. What a person sees is ``state``, derived from
+    the pair (see ``STATES``): PREVIEW+DONE is "校验完成，待确认", IMPORT+DONE is "导入完成".
     """
 
-    class Status(models.TextChoices):
+    class Phase(models.TextChoices):
+        PREVIEW = "preview", _("校验")
+        IMPORT = "import", _("导入")
+
+    class State(models.TextChoices):
         PENDING_PREVIEW = "pending_preview", _("等待校验")
         PREVIEWING = "previewing", _("正在校验")
         PREVIEWED = "previewed", _("校验完成，待确认")
@@ -212,19 +221,26 @@ class ImportJob(models.Model):
         FAILED = "failed", _("失败")
         CANCELLED = "cancelled", _("已取消")
 
+    #: (phase, status) → the state a person sees; FAILED and CANCELLED read the same in any phase.
+    STATES = {
+        (Phase.PREVIEW, Job.Status.PENDING): State.PENDING_PREVIEW,
+        (Phase.PREVIEW, Job.Status.RUNNING): State.PREVIEWING,
+        (Phase.PREVIEW, Job.Status.DONE): State.PREVIEWED,
+        (Phase.IMPORT, Job.Status.PENDING): State.PENDING_IMPORT,
+        (Phase.IMPORT, Job.Status.RUNNING): State.IMPORTING,
+        (Phase.IMPORT, Job.Status.DONE): State.DONE,
+    }
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="import_jobs",
         verbose_name=_("导入人"),
     )
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    phase = models.CharField(_("阶段"), max_length=10, choices=Phase.choices, default=Phase.PREVIEW)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=255)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_PREVIEW
-    )
     file_format = models.CharField(_("格式"), max_length=10, blank=True)
     encoding = models.CharField(_("编码"), max_length=20, blank=True)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
@@ -236,8 +252,6 @@ class ImportJob(models.Model):
     #: The first rejected rows for the preview page: [{"row": 5, "reasons": ["…"]}, …].
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
     rejects_file = models.FileField(_("被拒绝行文件"), upload_to="imports/rejects/%Y/%m/", blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -253,8 +267,36 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @classmethod
+    def fields_for(cls, state: str) -> dict[str, str]:
+        """``{"phase": …, "status": …}`` of a user-visible state (FAILED/CANCELLED: the preview phase)."""
+        for (phase, status), value in cls.STATES.items():
+            if value == state:
+                return {"phase": phase, "status": status}
+        return {"phase": cls.Phase.PREVIEW, "status": state}
+
+    @property
+    def state(self) -> str:
+        """The user-visible state (``State``) of the pair (phase, status)."""
+        return str(self.STATES.get((self.phase, self.status), self.status))
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
     @property
     def progress_percent(self) -> int:
         if not self.total_rows:
-            return 100 if self.status in {self.Status.PREVIEWED, self.Status.DONE} else 0
+            return 100 if self.status == Job.Status.DONE else 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+    def exhausted_text(self) -> str:
+        return gettext("已尝试 %(n)d 次仍未完成，请重新上传文件或联系管理员。") % {"n": self.attempts}
+
+    def failure_text(self, message: str) -> str:
+        """``message``, plus what an import that died midway has already written (whole chunks)."""
+        if self.phase == self.Phase.IMPORT and self.processed_rows:
+            return message + gettext(
+                "失败前已处理前 %(n)d 行，其中有效的数据已经写入；改正后重新导入同一文件即可补全，已写入的不会重复。"
+            ) % {"n": self.processed_rows}
+        return message
+

@@ -1,21 +1,21 @@
 """The life of an ``ImportJob``: upload → preview (a dry run) → confirm → import, one service a step.
 
-Status machine (``ImportJob.Status``)::
+The job runs on the shared lifecycle (``core.jobs``): a ``phase`` (preview, then import) and a
+``status`` (PENDING → RUNNING → DONE / FAILED; CANCELLED by a person). User-visible states::
 
     PENDING_PREVIEW → PREVIEWING → PREVIEWED → PENDING_IMPORT → IMPORTING → DONE
-    (PREVIEWING, IMPORTING) → FAILED   on a whole-file error, a lost permission, an unexpected
-                                       error, or after MAX_ATTEMPTS runs
+    (PREVIEWING, IMPORTING) → FAILED   on a whole-file error or a lost permission (at once), an
+                                       unexpected error, or when out of attempts
     (PENDING_PREVIEW … PENDING_IMPORT) → CANCELLED
 
-The row is the truth, the broker only a doorbell. Each ``*_run`` service claims its step under
-``select_for_update`` and returns early when the job is not waiting for that step, so a task
-delivered twice does no harm; ``resume=True`` (a retry, or the sweep) may also take over a job
-stuck *in* that step. The import itself commits chunk by chunk and is idempotent, so a resumed
-run reports the chunks already written as unchanged and carries on.
+The row is the truth, the broker only a doorbell. Each ``*_run`` service ``claim``s the row, so
+a task delivered twice does no harm; a worker that dies leaves a RUNNING row whose heartbeat
+(one per chunk, via the progress callback) goes stale, and the sweep (``core.tasks.sweep_jobs``)
+puts it back in the queue. The import itself commits chunk by chunk and is idempotent, so a
+resumed run reports the chunks already written as unchanged and carries on.
 """
 
 import logging
-from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -24,11 +24,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import OperationalError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.permissions import can_import_enterprises
+from core.jobs import Job, JobLost, ring_on_commit
 from diagnosis.models import ImportJob
 from diagnosis.services.register import (
     ImportFileError,
@@ -40,13 +39,11 @@ from diagnosis.services.register import (
 
 logger = logging.getLogger(__name__)
 
-Status = ImportJob.Status
-MAX_ATTEMPTS = 3
-#: A job waiting this long for its task is rung again by the sweep.
-PENDING_GRACE = timedelta(minutes=2)
-CANCELLABLE = frozenset({Status.PENDING_PREVIEW, Status.PREVIEWING, Status.PREVIEWED, Status.PENDING_IMPORT})
+State = ImportJob.State
+Phase = ImportJob.Phase
+CANCELLABLE = frozenset({State.PENDING_PREVIEW, State.PREVIEWING, State.PREVIEWED, State.PENDING_IMPORT})
 #: States in which a worker is (or should be) busy: the job page polls while in one of them.
-ACTIVE = frozenset({Status.PENDING_PREVIEW, Status.PREVIEWING, Status.PENDING_IMPORT, Status.IMPORTING})
+ACTIVE = frozenset({State.PENDING_PREVIEW, State.PREVIEWING, State.PENDING_IMPORT, State.IMPORTING})
 
 
 def upload_problem(*, name: str, size: int) -> str | None:
@@ -67,16 +64,12 @@ def upload_problem(*, name: str, size: int) -> str | None:
     return None
 
 
-def _enqueue(task_name: str, job_id: int, *, resume: bool = False) -> None:
-    """Ring the doorbell; if the broker is down the sweep rings again later (nothing is lost)."""
+def import_job_enqueue(job: ImportJob, *, countdown: float | None = None) -> None:
+    """Send the task of the job's current phase (the doorbell ``core.jobs`` rings for ImportJob)."""
     from diagnosis import tasks
 
-    try:
-        getattr(tasks, task_name).apply_async(args=[job_id], kwargs={"resume": resume})
-    except BrokerError:
-        logger.warning(
-            "import job %s: broker unavailable, the sweep will enqueue %s later", job_id, task_name
-        )
+    task = tasks.import_job_run if job.phase == Phase.IMPORT else tasks.import_job_preview
+    task.apply_async(args=[job.pk], countdown=countdown)
 
 
 @transaction.atomic
@@ -97,127 +90,93 @@ def import_job_create(*, actor, upload: File) -> ImportJob:
     job = ImportJob(created_by=actor, original_name=name[:255], file_format=file_format)
     job.file.save(f"{uuid4().hex}.{file_format}", upload, save=False)
     job.save()
-    transaction.on_commit(lambda: _enqueue("import_job_preview", job.pk))
+    ring_on_commit(job)
     return job
 
 
-def _exhausted(job: ImportJob) -> str:
-    return _("已尝试 %(n)d 次仍未完成，请重新上传文件或联系管理员。") % {"n": job.attempts}
-
-
-@transaction.atomic
-def _claim(job_id: int, *, waiting: str, running: str, resume: bool) -> ImportJob | None:
-    """Move the job from ``waiting`` (or, resuming, from ``running``) to ``running``; None if not ours."""
-    job = ImportJob.objects.select_for_update().get(pk=job_id)
-    if job.status == waiting or (resume and job.status == running):
-        if job.attempts >= MAX_ATTEMPTS:
-            job.message = _failure_message(job, _exhausted(job))
-            job.status = Status.FAILED
-            job.save()
-            return None
-        job.status = running
-        job.attempts += 1
-        job.processed_rows = 0
-        job.save()
-        return job
-    return None
-
-
-def import_job_preview_run(*, job_id: int, resume: bool = False) -> ImportJob:
+def import_job_preview_run(*, job_id: int) -> ImportJob:
     """Validate the whole file without writing (PENDING_PREVIEW → PREVIEWING → PREVIEWED or FAILED).
 
     Stores the counts it would produce, the first rejected rows and the rejects file.
-    Returns the job as it stands; a job past this step is returned untouched.
+    Returns the job as it stands; a job not waiting for its preview is returned untouched.
     """
-    job = _claim(job_id, waiting=Status.PENDING_PREVIEW, running=Status.PREVIEWING, resume=resume)
-    if job is None:
-        return ImportJob.objects.get(pk=job_id)
-    return _run(job, dry_run=True, running=Status.PREVIEWING, done=Status.PREVIEWED)
+    return _run(job_id, phase=Phase.PREVIEW)
 
 
-def import_job_import_run(*, job_id: int, resume: bool = False) -> ImportJob:
+def import_job_import_run(*, job_id: int) -> ImportJob:
     """Apply the file (PENDING_IMPORT → IMPORTING → DONE or FAILED), acting with the uploader's scope.
 
     The rows are validated again (the register may have changed since the preview); the final
-    counts replace the preview's. A job past this step is returned untouched.
+    counts replace the preview's. A job not waiting for its import is returned untouched.
     """
-    job = _claim(job_id, waiting=Status.PENDING_IMPORT, running=Status.IMPORTING, resume=resume)
+    return _run(job_id, phase=Phase.IMPORT)
+
+
+def _run(job_id: int, *, phase: str) -> ImportJob:
+    job = ImportJob.claim(job_id, phase=phase)  # a late doorbell of the other phase claims nothing
     if job is None:
         return ImportJob.objects.get(pk=job_id)
-    return _run(job, dry_run=False, running=Status.IMPORTING, done=Status.DONE)
 
-
-def _run(job: ImportJob, *, dry_run: bool, running: str, done: str) -> ImportJob:
     def progress(processed: int, total: int) -> None:
-        # Also the heartbeat the sweep looks at (``update`` does not touch auto_now fields).
-        ImportJob.objects.filter(pk=job.pk, status=running).update(
-            processed_rows=processed, total_rows=total, updated_at=timezone.now()
-        )
+        job.heartbeat(processed_rows=processed, total_rows=total)  # per chunk: the sweep watches it
 
     try:
+        job.heartbeat(processed_rows=0)
         with job.file.open("rb") as handle:
             result = enterprise_register_import(
                 actor=job.created_by,
                 path=handle,
                 original_name=job.original_name,
-                dry_run=dry_run,
+                dry_run=phase == Phase.PREVIEW,
                 progress=progress,
             )
+    except JobLost:  # cancelled (preview) or taken over meanwhile: the row says what happened
+        return ImportJob.objects.get(pk=job_id)
     except ImportFileError as exc:
-        return _fail(job.pk, running=running, message=str(exc))
+        job.fail(str(exc), retry=False)
+        return job
     except PermissionDenied:
-        return _fail(job.pk, running=running, message=_("您已没有导入企业名录的权限。"))
-    except (OperationalError, SoftTimeLimitExceeded):
-        raise  # transient or out of time: stays ``running``; a retry or the sweep resumes it
+        job.fail(_("您已没有导入企业名录的权限。"), retry=False)
+        return job
+    except (OperationalError, SoftTimeLimitExceeded) as exc:
+        # Transient (a locked or dropped database) or out of time: another attempt after a back-off.
+        logger.warning("import job %s: attempt %s interrupted: %s", job_id, job.attempts, exc)
+        job.fail(_("数据库暂时不可用或处理超时。"))
+        return job
     except Exception:
-        logger.exception("import job %s failed", job.pk)
-        return _fail(job.pk, running=running, message=_("处理文件时发生内部错误，请稍后重试或联系管理员。"))
+        logger.exception("import job %s failed", job_id)
+        job.fail(_("处理文件时发生内部错误，请稍后重试或联系管理员。"), retry=False)
+        return job
 
-    rejects = rejects_bytes(result) if result.rejected else None
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != running:  # cancelled (preview) or taken over meanwhile
-            return job
-        job.status = done
-        job.file_format = result.file_format
-        job.encoding = result.encoding
-        job.total_rows = job.processed_rows = result.total_rows
-        job.created_count = result.created
-        job.updated_count = result.updated
-        job.unchanged_count = result.unchanged
-        job.rejected_count = result.rejected
-        job.errors = result.error_list()
-        job.message = (
+    # The rejects file is written first and named in the same update that finishes the job; the
+    # file the job no longer names (the previous one, or ours if the job was lost) is removed.
+    storage = job.rejects_file.storage
+    old_rejects, new_rejects = job.rejects_file.name, ""
+    if result.rejected:
+        name = job.rejects_file.field.generate_filename(
+            job, rejects_filename(job.original_name, result.file_format)
+        )
+        new_rejects = storage.save(name, ContentFile(rejects_bytes(result)))
+    finished = job.finish(
+        message=(
             _("以下列无法识别，已忽略：%(cols)s") % {"cols": "、".join(result.ignored_columns)}
             if result.ignored_columns
             else ""
-        )
-        if job.rejects_file:
-            job.rejects_file.delete(save=False)
-        if rejects is not None:
-            job.rejects_file.save(
-                rejects_filename(job.original_name, result.file_format), ContentFile(rejects), save=False
-            )
-        job.save()
-    return job
-
-
-def _failure_message(job: ImportJob, message: str) -> str:
-    """``message``, plus what an import that died midway has already written (whole chunks)."""
-    if job.status == Status.IMPORTING and job.processed_rows:
-        return message + _(
-            "失败前已处理前 %(n)d 行，其中有效的数据已经写入；改正后重新导入同一文件即可补全，已写入的不会重复。"
-        ) % {"n": job.processed_rows}
-    return message
-
-
-@transaction.atomic
-def _fail(job_id: int, *, running: str, message: str) -> ImportJob:
-    job = ImportJob.objects.select_for_update().get(pk=job_id)
-    if job.status == running:
-        job.message = _failure_message(job, message)
-        job.status = Status.FAILED
-        job.save()
+        ),
+        file_format=result.file_format,
+        encoding=result.encoding,
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        rejected_count=result.rejected,
+        errors=result.error_list(),
+        rejects_file=new_rejects,
+    )
+    unused = old_rejects if finished else new_rejects
+    if unused and unused != job.rejects_file.name:
+        storage.delete(unused)
     return job
 
 
@@ -235,15 +194,11 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     is queued, running or done changes nothing; other states raise ``ValidationError``.
     """
     job = _lock_for(actor, job)
-    if job.status in (Status.PENDING_IMPORT, Status.IMPORTING, Status.DONE):
+    if job.state in (State.PENDING_IMPORT, State.IMPORTING, State.DONE):
         return job
-    if job.status != Status.PREVIEWED:
+    if job.state != State.PREVIEWED:
         raise ValidationError(_("只有校验完成、等待确认的导入任务才能确认导入。"), code="state")
-    job.status = Status.PENDING_IMPORT
-    job.attempts = 0
-    job.processed_rows = 0
-    job.save()
-    transaction.on_commit(lambda: _enqueue("import_job_run", job.pk))
+    job.schedule(phase=Phase.IMPORT, processed_rows=0)
     return job
 
 
@@ -255,57 +210,10 @@ def import_job_cancel(*, actor, job: ImportJob) -> ImportJob:
     a job importing or finished raises ``ValidationError``.
     """
     job = _lock_for(actor, job)
-    if job.status == Status.CANCELLED:
+    if job.state == State.CANCELLED:
         return job
-    if job.status not in CANCELLABLE:
+    if job.state not in CANCELLABLE:
         raise ValidationError(_("导入已经开始或已经结束，不能取消。"), code="state")
-    job.status = Status.CANCELLED
+    job.status = Job.Status.CANCELLED
     job.save()
     return job
-
-
-def import_jobs_sweep(*, now=None) -> dict[str, list[int]]:
-    """Re-ring jobs left waiting, resume jobs stuck running, fail those out of attempts.
-
-    - PENDING_PREVIEW / PENDING_IMPORT untouched for ``PENDING_GRACE``: enqueue the step again.
-    - PREVIEWING / IMPORTING without a heartbeat for longer than ``CELERY_TASK_TIME_LIMIT`` (the
-      worker must be gone): enqueue with ``resume=True``, or mark FAILED after ``MAX_ATTEMPTS``.
-
-    Returns the ids handled, by what was done: ``{"rung": [...], "resumed": [...], "failed": [...]}``.
-    """
-    now = now or timezone.now()
-    done: dict[str, list[int]] = {"rung": [], "resumed": [], "failed": []}
-    step_task = {
-        Status.PENDING_PREVIEW: "import_job_preview",
-        Status.PREVIEWING: "import_job_preview",
-        Status.PENDING_IMPORT: "import_job_run",
-        Status.IMPORTING: "import_job_run",
-    }
-    waiting = ImportJob.objects.filter(
-        status__in=[Status.PENDING_PREVIEW, Status.PENDING_IMPORT], updated_at__lt=now - PENDING_GRACE
-    )
-    for job_id, status in waiting.values_list("pk", "status"):
-        # Touch it so the next sweep does not ring again while the queue is merely slow.
-        if ImportJob.objects.filter(pk=job_id, status=status).update(updated_at=now):
-            transaction.on_commit(lambda j=job_id, s=status: _enqueue(step_task[s], j))
-            done["rung"].append(job_id)
-
-    stale_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    stuck = ImportJob.objects.filter(
-        status__in=[Status.PREVIEWING, Status.IMPORTING], updated_at__lt=stale_before
-    ).values_list("pk", flat=True)
-    for job_id in stuck:
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().get(pk=job_id)
-            if job.status not in (Status.PREVIEWING, Status.IMPORTING) or job.updated_at >= stale_before:
-                continue
-            if job.attempts >= MAX_ATTEMPTS:
-                job.message = _failure_message(job, _exhausted(job))
-                job.status = Status.FAILED
-                job.save()
-                done["failed"].append(job_id)
-                continue
-            job.save()  # auto_now: the new attempt gets a full time limit before the next sweep
-            transaction.on_commit(lambda j=job_id, s=job.status: _enqueue(step_task[s], j, resume=True))
-            done["resumed"].append(job_id)
-    return done

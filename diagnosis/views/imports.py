@@ -97,9 +97,9 @@ def import_jobs_view(request):
 def _status_payload(job: ImportJob) -> dict:
     return {
         "id": job.pk,
-        "status": job.status,
-        "status_display": job.get_status_display(),
-        "active": job.status in ACTIVE,
+        "status": job.state,
+        "status_display": job.get_state_display(),
+        "active": job.state in ACTIVE,
         "processed_rows": job.processed_rows,
         "total_rows": job.total_rows,
         "percent": job.progress_percent,
@@ -118,10 +118,10 @@ def import_job_view(request, pk: int):
     job = import_job_get(actor=request.user, pk=pk)
     context = {
         "job": job,
-        "active": job.status in ACTIVE,
-        "can_confirm": job.status == ImportJob.Status.PREVIEWED and (job.created_count or job.updated_count),
-        "can_cancel": job.status in CANCELLABLE,
-        "is_preview": job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.PENDING_IMPORT),
+        "active": job.state in ACTIVE,
+        "can_confirm": job.state == ImportJob.State.PREVIEWED and (job.created_count or job.updated_count),
+        "can_cancel": job.state in CANCELLABLE,
+        "is_preview": job.state in (ImportJob.State.PREVIEWED, ImportJob.State.PENDING_IMPORT),
     }
     return render(request, "diagnosis/import_job.html", context)
 

@@ -28,26 +28,33 @@ Contract
   stored as ``{category_code: rank}``.
 - Flags: a provider graded D in this month and in the previous month gets
   ``Provider.flagged_for_review = True``. Nothing is ever suspended automatically: a person decides.
-- Jobs: ``EvaluationRun`` is the status row (PENDING → RUNNING → DONE/FAILED). ``evaluation_run``
-  claims it under ``select_for_update`` and returns at once when the month is already RUNNING or
-  DONE, so a task delivered twice does nothing. ``evaluation_request`` (the "重新计算" button)
-  resets the row to PENDING and enqueues the task on commit.
+- Jobs: ``EvaluationRun`` is the status row (``core.jobs``: PENDING → RUNNING → DONE/FAILED).
+  ``evaluation_run`` claims it and returns at once when the month is DONE or RUNNING in a live
+  worker, so a task delivered twice does nothing; it sends a heartbeat per batch of providers, so
+  a run whose worker died is reclaimed (by the next claim or by the sweep) and computed again.
+  The results and the DONE mark commit in one transaction. ``evaluation_request`` (the
+  "重新计算" button) resets the row to PENDING and enqueues the task on commit.
+- Schedule: each month is due on the 1st of the next month at 02:00 (Beijing time). The sweep
+  (``core.tasks.sweep_jobs``) calls ``evaluation_catch_up``, which creates and enqueues the run of
+  the last due month when it has no row yet: a machine that was off at 02:00 catches up.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
+from core.jobs import JobLost
 from diagnosis.models import Diagnosis, ProviderRating, TransformationProject
 from providers.models import Provider, Qualification
 from reporting.models import HUNDRED, ONE, ZERO, EvaluationRun, EvaluationWeights, ProviderEvaluation
@@ -60,6 +67,10 @@ EVALUATED_STATUSES = (Provider.Status.ADMITTED, Provider.Status.SUSPENDED)
 ACTIVITY_PARTS = ("ratings", "on_time", "returns")
 PARTS = (*ACTIVITY_PARTS, "qualifications")
 CENT = Decimal("0.01")
+#: Providers scored between two heartbeats.
+HEARTBEAT_EVERY = 100
+#: A month's run is due on the 1st of the next month at this (local) time.
+DUE_AFTER_MONTH_END = timedelta(hours=2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,6 +101,12 @@ def last_complete_period(today: date | None = None) -> str:
     """The month before the current one (local time): the default for the monthly task."""
     today = today or timezone.localdate()
     return period_of(today.replace(day=1) - timedelta(days=1))
+
+
+def due_period(now: datetime | None = None) -> str:
+    """The latest month whose run is due at ``now`` (the 1st at 02:00 local time starts the previous one)."""
+    local = timezone.localtime(now or timezone.now()) - DUE_AFTER_MONTH_END
+    return last_complete_period(local.date())
 
 
 def _aware(day: date) -> datetime:
@@ -172,8 +189,11 @@ def score_parts(figures: dict[str, PartFigures], weights: EvaluationWeights) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def _gather(period: str, weights: EvaluationWeights) -> list[ProviderEvaluation]:
-    """One unsaved evaluation per evaluated provider; seven queries in all."""
+def _gather(
+    period: str, weights: EvaluationWeights, heartbeat: Callable[[], None] = lambda: None
+) -> list[ProviderEvaluation]:
+    """One unsaved evaluation per evaluated provider; seven queries in all (plus the heartbeats,
+    one per ``HEARTBEAT_EVERY`` providers)."""
     start, end = period_bounds(period)
     last_day = end - timedelta(days=1)
     providers = list(
@@ -230,7 +250,9 @@ def _gather(period: str, weights: EvaluationWeights) -> list[ProviderEvaluation]
 
     now = timezone.now()
     rows = []
-    for p in providers:
+    for index, p in enumerate(providers):
+        if index % HEARTBEAT_EVERY == 0:
+            heartbeat()
         figures = part_figures(
             ratings=ratings.get(p["pk"], (0, 0)),
             projects=projects.get(p["pk"], (0, 0)),
@@ -267,34 +289,30 @@ def _rank(rows: list[ProviderEvaluation]) -> None:
             row.rank_in_category[code] = counters[code]
 
 
-@transaction.atomic
-def _claim(period: str, *, resume: bool) -> EvaluationRun | None:
-    run, _created = EvaluationRun.objects.select_for_update().get_or_create(period=period)
-    if run.status in (Status.PENDING, Status.FAILED) or (resume and run.status == Status.RUNNING):
-        run.status = Status.RUNNING
-        run.started_at = timezone.now()
-        run.finished_at = None
-        run.message = ""
-        run.save()
-        return run
-    return None
-
-
-def evaluation_run(*, period: str, resume: bool = False) -> EvaluationRun:
+def evaluation_run(*, period: str, retry_failed: bool = False) -> EvaluationRun:
     """Evaluate every ADMITTED and SUSPENDED provider for ``period`` (``YYYYMM``); see the module.
 
-    Returns the run row. A month already RUNNING (unless ``resume``, for a retry) or DONE is
-    returned untouched; use ``evaluation_request`` to compute a month again. An unexpected error
-    leaves the month's previous rows in place and the run FAILED with the reason.
+    Creates the month's run row if missing. Returns the run row: a month DONE, or RUNNING in a
+    live worker, is returned untouched (use ``evaluation_request`` to compute a month again); a
+    FAILED month too, unless ``retry_failed`` (the management command) starts a fresh round.
+    An error leaves the month's previous rows in place; the run is retried after a back-off
+    while attempts remain, then FAILED with the reason.
     """
     start, end = period_bounds(period)
-    run = _claim(period, resume=resume)
-    if run is None:
-        return EvaluationRun.objects.get(period=period)
-    try:
+    run, _created = EvaluationRun.objects.get_or_create(period=period)
+    if retry_failed and run.status == Status.FAILED:
         with transaction.atomic():
-            weights = EvaluationWeights.in_force(end - timedelta(days=1))
-            rows = _gather(period, weights)
+            run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+            if run.status == Status.FAILED:
+                run.reset()
+    claimed = EvaluationRun.claim(run.pk)
+    if claimed is None:
+        return EvaluationRun.objects.get(pk=run.pk)
+    run = claimed
+    try:
+        weights = EvaluationWeights.in_force(end - timedelta(days=1))
+        rows = _gather(period, weights, heartbeat=run.heartbeat)
+        with transaction.atomic():
             ProviderEvaluation.objects.filter(period=period).delete()
             ProviderEvaluation.objects.bulk_create(rows, batch_size=500)
             twice_d = ProviderEvaluation.objects.filter(
@@ -305,31 +323,42 @@ def evaluation_run(*, period: str, resume: bool = False) -> EvaluationRun:
             flagged = Provider.objects.filter(pk__in=twice_d, flagged_for_review=False).update(
                 flagged_for_review=True
             )
-            run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
-            run.status = Status.DONE
-            run.finished_at = timezone.now()
-            run.providers_count = len(rows)
-            run.scored_count = sum(1 for r in rows if r.score is not None)
-            run.flagged_count = flagged
-            run.save()
+            finished = run.finish(
+                providers_count=len(rows),
+                scored_count=sum(1 for r in rows if r.score is not None),
+                flagged_count=flagged,
+            )
+            if not finished:
+                raise JobLost(period)  # taken over meanwhile: roll our rows back, theirs count
+    except JobLost:
+        return EvaluationRun.objects.get(pk=run.pk)
+    except (OperationalError, SoftTimeLimitExceeded) as exc:
+        logger.warning("provider evaluation %s: attempt %s interrupted: %s", period, run.attempts, exc)
+        run.fail(_("计算失败：%(reason)s") % {"reason": exc})
     except Exception as exc:
         logger.exception("provider evaluation %s failed", period)
-        EvaluationRun.objects.filter(pk=run.pk).update(
-            status=Status.FAILED,
-            finished_at=timezone.now(),
-            message=_("计算失败：%(reason)s") % {"reason": exc},
-        )
-        raise
+        run.fail(_("计算失败：%(reason)s") % {"reason": exc})
     return run
 
 
-def _enqueue(period: str) -> None:
+def evaluation_catch_up(now: datetime) -> list[EvaluationRun]:
+    """Create the run of the last due month if it has none (the sweep rings it); returns what it made.
+
+    A month with a row in any state is left alone: done, in hand, or failed for a person to look at.
+    """
+    period = due_period(now)
+    run, created = EvaluationRun.objects.get_or_create(period=period)
+    if created:
+        logger.info("provider evaluation %s was not run on schedule; catching up", period)
+    return [run] if created else []
+
+
+def evaluation_enqueue(run: EvaluationRun, *, countdown: float | None = None) -> None:
+    """Send the month's task (the doorbell ``core.jobs`` rings for EvaluationRun)."""
     from reporting import tasks
 
-    try:
-        tasks.evaluate_providers.delay(period=period)
-    except BrokerError:
-        logger.warning("evaluation %s: broker unavailable; request it again later", period)
+    tasks.evaluate_providers.apply_async(kwargs={"period": run.period}, countdown=countdown)
+
 
 
 @transaction.atomic
@@ -337,7 +366,8 @@ def evaluation_request(*, actor, period: str) -> EvaluationRun:
     """Create or reset the month's run row (PENDING) and enqueue its computation on commit.
 
     Raises ``PermissionDenied`` for anyone but province officers and administrators, and
-    ``ValidationError`` for a malformed period, a month not yet over, or a month being computed.
+    ``ValidationError`` for a malformed period, a month not yet over, or a month being computed by
+    a live worker (a run whose worker died may be requested again).
     """
     if not can_request_evaluation(actor):
         raise PermissionDenied(_("只有省工信厅可以重新计算服务商评价。"))
@@ -347,14 +377,10 @@ def evaluation_request(*, actor, period: str) -> EvaluationRun:
     run, _created = EvaluationRun.objects.select_for_update().get_or_create(
         period=period, defaults={"requested_by": actor}
     )
-    if run.status == Status.RUNNING:
+    if run.status == Status.RUNNING and not run.is_stale():
         raise ValidationError(_("该月的评价正在计算，请稍后刷新页面查看结果。"), code="running")
-    run.status = Status.PENDING
     run.requested_by = actor
     run.created_at = timezone.now()
-    run.started_at = run.finished_at = None
-    run.message = ""
     run.full_clean()
-    run.save()
-    transaction.on_commit(lambda: _enqueue(period))
+    run.schedule()
     return run
