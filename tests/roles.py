@@ -25,9 +25,6 @@ OUT_COUNTY = "360403"  # 浔阳区
 OUT_CITY = "360400"  # 九江市
 PROVINCE = "360000"
 
-#: The factories' password of every test user.
-PASSWORD = "pass12345"
-
 
 @dataclass(frozen=True)
 class RoleSpec:
