@@ -21,6 +21,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from ..selectors.pool import own_provider
 from ..selectors.solutions import SolutionFilter, solution_get, solution_list
+from ..services.pool import is_provider_staff_of
 from ..services.solutions import solution_act, solution_create, solution_update
 from .serializers_pool import (
     SolutionDetailSerializer,
@@ -140,6 +141,9 @@ class SolutionViewSet(GenericViewSet):
 
     def update(self, request, pk=None, partial: bool = False):
         solution = self.get_object()
+        if not is_provider_staff_of(request.user, solution.provider):
+            # the role before the input (404 → 403 → 400): no field errors for those who may not edit
+            raise exceptions.PermissionDenied(gettext("只有该服务商的工作人员可以修改解决方案。"))
         serializer = SolutionInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         _call(solution_update, actor=request.user, solution=solution, data=serializer.validated_data)

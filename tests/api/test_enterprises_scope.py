@@ -11,12 +11,10 @@ import pytest
 
 from diagnosis.models import Enterprise, EnterpriseChange
 from tests.api.conftest import new_credit_code
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES, COMMISSIONERS, OFFICERS
 
 LIST_URL = "/api/v1/enterprises/"
 
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
-COMMISSIONERS = {"commissioner", "other_commissioner"}
 #: A county inside each officer's region, and (where there is one) a county outside it.
 HOME_COUNTY = {
     "admin": "360403",

@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from diagnosis.models import Visit
 from diagnosis.selectors.assignment import caseload_summary
-from tests.conftest import ALL_ROLES
 from tests.factories import EnterpriseFactory, region
+from tests.roles import ALL_ROLES
 
 TODAY = datetime.date.today()
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
 
 
 def days(n: int) -> datetime.date:

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
 from diagnosis.services.register import COLUMNS, read_table
-from tests.conftest import ALL_ROLES
 from tests.diagnosis.test_import_support import (
     HEADERS,
     code,
@@ -18,8 +17,9 @@ from tests.diagnosis.test_import_support import (
     read_csv_rows,
     xlsx_bytes,
 )
+from tests.roles import ALL_ROLES, OFFICERS
 
-IMPORTERS = {"admin", "province_officer", "city_officer", "county_officer"}
+IMPORTERS = OFFICERS  # tests/roles.py
 PAGE_URLS = [
     ("get", "import_upload"),
     ("post", "import_upload"),
