@@ -32,6 +32,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.models import Role
 from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
 from accounts.text import join_list
+from core.pagination import KeysetPagination
 from diagnosis.api import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from diagnosis.api.serializers import (
     EnterpriseChangeSerializer,
@@ -72,8 +73,13 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
-class EnterprisePagination(PageNumberPagination):
-    """50 a page by default; clients may ask for up to 200 with ``?page_size=``."""
+class EnterprisePagination(KeysetPagination):
+    """Keyset pages in the register's order (county, name, id) or the ``?ordering=`` asked for: 50 a
+    page by default, up to 200 with ``?page_size=``; ``?count=1`` adds the total (see core.pagination)."""
+
+
+class HistoryPagination(PageNumberPagination):
+    """One archive's history is short: numbered pages with a count, 50 a page, up to 200."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -254,7 +260,13 @@ class EnterpriseViewSet(GenericViewSet):
         description=_("档案的建档与每次修改：时间、操作人、来源及各字段修改前后的值，按时间倒序分页返回。"),
         responses={200: EnterpriseChangeSerializer(many=True), **NOT_FOUND},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], url_path="history")
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        url_path="history",
+        pagination_class=HistoryPagination,
+    )
     def history(self, request, pk=None):
         enterprise = self.get_object()
         page = self.paginate_queryset(enterprise_history(actor=request.user, enterprise=enterprise))

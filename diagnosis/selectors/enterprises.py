@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.scope import COMMISSIONERS_OVERSEEN, restrict
@@ -39,3 +40,18 @@ def commissioner_choices(*, actor) -> QuerySet[User]:
     """Commissioners the actor may filter by or assign: those filed in regions the actor can see."""
     qs = User.objects.filter(role=Role.COMMISSIONER, is_active=True).select_related("region")
     return restrict(qs, COMMISSIONERS_OVERSEEN, actor)
+
+
+def commissioner_choice_labels(*, actor) -> list[tuple[int, str]]:
+    """``[(id, "name（region）"), …]`` of ``commissioner_choices`` for a select box, from one
+    values() query (no model instances: a list page shows this on every request)."""
+    rows = commissioner_choices(actor=actor).values_list("pk", "display_name", "username", "region__name")
+    return [
+        (
+            pk,
+            _("%(name)s（%(region)s）") % {"name": name or username, "region": region}
+            if region
+            else name or username,
+        )
+        for pk, name, username, region in rows
+    ]

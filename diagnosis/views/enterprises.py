@@ -9,7 +9,6 @@ Contract:
 - The list page runs a constant number of queries whatever the page size (pinned by tests).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,14 +26,21 @@ from accounts.permissions import (
     is_provider_staff,
     is_province,
 )
+from core.widgets import FastSelect
 from diagnosis.filters import EnterpriseFilter
-from diagnosis.forms.enterprises import EnterpriseForm, commissioner_label, grouped_county_choices
+from diagnosis.forms.enterprises import EnterpriseForm
 from diagnosis.models import EnterpriseChange
 from diagnosis.permissions import can_engage, can_log_visit
 from diagnosis.selectors.engagements import enterprise_engagements
-from diagnosis.selectors.enterprises import enterprise_get, enterprise_history, enterprise_list
+from diagnosis.selectors.enterprises import (
+    commissioner_choice_labels,
+    enterprise_get,
+    enterprise_history,
+    enterprise_list,
+)
 from diagnosis.services.enterprises import enterprise_create, enterprise_update
 from regions.models import Region
+from regions.selectors import region_choice_groups
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 50
@@ -69,41 +75,50 @@ def _list_filterset(request) -> EnterpriseFilter:
             del filterset.filters[name]
 
     if "county" in filterset.filters:
-        # Only users anchored at the province or a city get region filters (see above).
+        # Only users anchored at the province or a city get region filters (see above). These
+        # querysets only validate a submitted value (one query then); the options shown come from
+        # the cached choice lists below.
         subtree = Region.objects.all() if is_province(user) else user.region.subtree()
-        counties = subtree.filter(level="county").select_related("parent")
-        filterset.filters["county"].queryset = counties.order_by("parent__sort_order", "sort_order")
+        filterset.filters["county"].queryset = subtree.filter(level="county")
         if "region" in filterset.filters:
-            cities = subtree.filter(level__in=["city", "zone"])
-            filterset.filters["region"].queryset = cities.order_by("sort_order")
+            filterset.filters["region"].queryset = subtree.filter(level__in=["city", "zone"])
 
     form = filterset.form
+    # Choice lists come from cached region data and one values() query for commissioners, and
+    # render through FastSelect: the filter panel was most of this page's cost (issue 6).
+    anchor_path = ""  # region filters are offered only to users anchored at the province or a city
+    if ("region" in form.fields or "county" in form.fields) and not is_province(user):
+        anchor_path = user.region.path
     if "region" in form.fields:
-        form.fields["region"].empty_label = _("全部地区")
+        cities = [(code, name) for _parent, members in region_choice_groups(anchor_path, levels=("city", "zone"))
+                  for code, name in members]  # fmt: skip
+        form.fields["region"].widget = FastSelect(choices=[("", _("全部地区")), *cities])
         form.fields["region"].widget.attrs["data-region-select"] = ""
     if "county" in form.fields:
-        form.fields["county"].widget.choices = grouped_county_choices(
-            form.fields["county"].queryset, _("全部县（市、区）"), key=lambda county: county.code
-        )
+        groups = region_choice_groups(anchor_path)
+        options = groups[0][1] if len(groups) == 1 else groups
+        form.fields["county"].widget = FastSelect(choices=[("", _("全部县（市、区）")), *options])
         form.fields["county"].widget.attrs["data-county-select"] = ""
     if "industry" in form.fields:
-        form.fields["industry"].widget.choices = [("", _("全部行业")), *form.fields["industry"].choices[1:]]
+        form.fields["industry"].widget = FastSelect(
+            choices=[("", _("全部行业")), *form.fields["industry"].choices[1:]]
+        )
     if "size_class" in form.fields:
-        form.fields["size_class"].widget.choices = [
-            ("", _("全部规模")),
-            *form.fields["size_class"].choices[1:],
-        ]
+        form.fields["size_class"].widget = FastSelect(
+            choices=[("", _("全部规模")), *form.fields["size_class"].choices[1:]]
+        )
     if "above_designated_size" in form.fields:
         form.fields["above_designated_size"].label = _("规上/规下")
-        form.fields["above_designated_size"].widget = forms.Select(
+        form.fields["above_designated_size"].widget = FastSelect(
             choices=[("", _("全部")), ("true", _("规上企业")), ("false", _("规下企业"))]
         )
     if "commissioner" in form.fields:
-        form.fields["commissioner"].empty_label = _("全部数字专员")
-        form.fields["commissioner"].label_from_instance = commissioner_label
+        form.fields["commissioner"].widget = FastSelect(
+            choices=[("", _("全部数字专员")), *commissioner_choice_labels(actor=user)]
+        )
     if "unassigned" in form.fields:
         form.fields["unassigned"].label = _("分配情况")
-        form.fields["unassigned"].widget = forms.Select(
+        form.fields["unassigned"].widget = FastSelect(
             choices=[("", _("全部")), ("true", _("未分配数字专员")), ("false", _("已分配数字专员"))]
         )
     form.fields["q"].widget.input_type = "search"

@@ -360,7 +360,6 @@ def evaluation_enqueue(run: EvaluationRun, *, countdown: float | None = None) ->
     tasks.evaluate_providers.apply_async(kwargs={"period": run.period}, countdown=countdown)
 
 
-
 @transaction.atomic
 def evaluation_request(*, actor, period: str) -> EvaluationRun:
     """Create or reset the month's run row (PENDING) and enqueue its computation on commit.
