@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.scope import is_officer, region_in_scope
+from core.history import history_value
 from diagnosis.models import Assignment, Enterprise, EnterpriseChange
 from diagnosis.selectors.enterprises import commissioner_choices
-from diagnosis.services.enterprises import history_value
 from providers.models import CommissionerProfile
 
 

@@ -102,8 +102,10 @@ def test_existing_enterprise_outside_the_importers_scope(world, tmp_path):
     rows = [good_row(1), good_row(2, 统一社会信用代码=foreign.credit_code, 企业名称="改到南昌")]
     result = run_import(write_csv(tmp_path / "名录.csv", rows), actor=officer)
     assert [r.number for r in result.rejects] == [3]
-    assert "管辖范围以外" in result.rejects[0].reason and "无权修改" in result.rejects[0].reason
-    assert "浔阳" not in result.rejects[0].reason  # says nothing about where it is
+    reason = result.rejects[0].reason
+    # Says neither where the archive is nor that it lies outside the importer's region.
+    assert reason == "该统一社会信用代码无法由您导入，请联系上级主管部门"
+    assert "浔阳" not in reason and "管辖范围以外" not in reason and "建档" not in reason
     foreign.refresh_from_db()
     assert (foreign.name, foreign.county.code) == ("浔阳化工有限公司", "360403")
 
