@@ -538,7 +538,7 @@ def reset_activity() -> int:
     """Remove the demo's projects, diagnoses and ratings on seeded enterprises (they protect the
     enterprises from ``seed_demo(reset=True)``); returns how many rows went. Providers, clinics,
     commissioners and solutions stay (they are found again by name)."""
-    from .demo import seeded_enterprises
+    from demo.enterprises import seeded_enterprises
 
     seeded = seeded_enterprises().values("pk")
     removed = TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
