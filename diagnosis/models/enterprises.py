@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Reach, scope_for
+from core.files import private_storage
 from regions.codes import industry_label, validate_credit_code
 
 # 万元 with 4 decimals and at most 15 significant digits (up to 99,999,999,999.9999 万元). 15 digits is
@@ -216,7 +217,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # Private storage: outside MEDIA_ROOT, served only by the scoped view (core.files).
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("原文件名"), max_length=255)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING_PREVIEW
@@ -231,7 +233,9 @@ class ImportJob(models.Model):
     rejected_count = models.PositiveIntegerField(_("拒绝"), default=0)
     #: The first rejected rows for the preview page: [{"row": 5, "reasons": ["…"]}, …].
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
-    rejects_file = models.FileField(_("被拒绝行文件"), upload_to="imports/rejects/%Y/%m/", blank=True)
+    rejects_file = models.FileField(
+        _("被拒绝行文件"), upload_to="imports/rejects/%Y/%m/", blank=True, storage=private_storage
+    )
     message = models.TextField(_("说明"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

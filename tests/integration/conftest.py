@@ -112,6 +112,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_RESULT_BACKEND=str(app.conf.result_backend),
         DATABASE_URL=db_url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         PYTHONUNBUFFERED="1",
     )
     log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
