@@ -81,6 +81,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -287,9 +288,18 @@ def decimal_limits(field_name: str) -> tuple[int, int]:
 
 
 def integer_range(field_name: str) -> tuple[int, int]:
-    """(min, max) an integer field of ``Enterprise`` can store on the database in use."""
+    """(min, max) an integer field of ``Enterprise`` can store on every supported database.
+
+    The portable range of the field's type (Django's table: ``PositiveIntegerField`` is 0 to
+    2**31−1), narrowed by the database in use and the field's validators. SQLite alone would
+    take 64-bit values that PostgreSQL refuses: a file must be judged the same on both.
+    """
     model_field = Enterprise._meta.get_field(field_name)
-    low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+    internal_type = model_field.get_internal_type()
+    low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]
+    db_low, db_high = connection.ops.integer_field_range(internal_type)
+    low = low if db_low is None else max(low, db_low)
+    high = high if db_high is None else min(high, db_high)
     for validator in model_field.validators:  # MinValueValidator / MaxValueValidator narrow it
         if validator.code == "min_value":
             low = validator.limit_value if low is None else max(low, validator.limit_value)
