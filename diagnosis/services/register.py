@@ -83,6 +83,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,6 +145,11 @@ class Column:
     example: str
 
 
+def _at_most(field_name: str):
+    """ "At most N characters", N from the model field (the help text never copies a limit)."""
+    return format_lazy(gettext_lazy("不超过{n}字。"), n=Enterprise._meta.get_field(field_name).max_length)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "credit_code", "统一社会信用代码", ("社会信用代码", "信用代码", "统一信用代码", "统一代码"), True,
@@ -152,7 +158,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "name", "企业名称", ("企业（单位）名称", "单位名称", "企业名", "名称"), True,
-        gettext_lazy("不超过200字。"), "江西示例电子科技有限公司",
+        _at_most("name"), "江西示例电子科技有限公司",
     ),
     Column(
         "city", "设区市", ("所属设区市", "市", "所属市", "地市", "所属地市"), False,
@@ -165,7 +171,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "address", "地址", ("企业地址", "注册地址", "详细地址", "通讯地址", "生产经营地址"), False,
-        gettext_lazy("不超过300字。"), "南昌市东湖区示例路1号",
+        _at_most("address"), "南昌市东湖区示例路1号",
     ),
     Column(
         "industry_code", "行业代码", ("国民经济行业代码", "行业分类代码", "所属行业代码"), False,
@@ -188,7 +194,10 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "revenue", "营业收入（万元）", (), False,
-        gettext_lazy("单位万元，不小于0，最多4位小数，可带千分位逗号（1,234.5）。"), "1,234.5",
+        format_lazy(
+            gettext_lazy("单位万元，不小于0，最多{n}位小数，可带千分位逗号（1,234.5）。"),
+            n=Enterprise._meta.get_field("revenue").decimal_places,
+        ), "1,234.5",
     ),
     Column(
         "output_value", "工业总产值（万元）", ("工业总产值（当年价格）（万元）", "总产值（万元）"), False,
@@ -196,11 +205,11 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "contact_person", "联系人", ("企业联系人", "联系人姓名"), False,
-        gettext_lazy("不超过50字。"), "张敏",
+        _at_most("contact_person"), "张敏",
     ),
     Column(
         "contact_phone", "联系电话", ("联系方式", "电话", "手机", "手机号码", "联系人电话", "联系人手机"), False,
-        gettext_lazy("不超过30个字符。"), "0791-86000000",
+        _at_most("contact_phone"), "0791-86000000",
     ),
 )  # fmt: skip
 
