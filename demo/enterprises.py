@@ -27,8 +27,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Organisation, Role, User
+from core.history import creation_changes
 from diagnosis.models import ENTERPRISE_FIELDS, Engagement, Enterprise, EnterpriseAccount, EnterpriseChange
-from diagnosis.services.enterprises import history_value
 from regions.codes import CREDIT_CODE_CHARSET, make_credit_code
 from regions.models import Region
 
@@ -550,8 +550,7 @@ def _reset(plan: DemoPlan, result: SeedResult) -> None:
 
 def _creation_history(obj: Enterprise) -> dict[str, list[Any]]:
     """{field: [None, value]} for each filled field, as ``services.enterprise_create`` records it."""
-    values = {f: getattr(obj, f) for f in ENTERPRISE_FIELDS}
-    return {f: [None, history_value(v)] for f, v in values.items() if v not in (None, "")}
+    return creation_changes(obj, [f for f in ENTERPRISE_FIELDS if getattr(obj, f) not in (None, "")])
 
 
 @transaction.atomic

@@ -33,6 +33,11 @@ if os.environ.get("MEDIA_ROOT"):
 else:
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dsp-test-media-"))
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+if os.environ.get("PRIVATE_MEDIA_ROOT"):
+    PRIVATE_MEDIA_ROOT = Path(os.environ["PRIVATE_MEDIA_ROOT"])
+else:
+    PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dsp-test-private-"))
+    atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {

@@ -6,8 +6,8 @@ Contract:
   does not exist — for detail, history, PUT and PATCH alike.
 - Writes go through ``diagnosis.services`` with ``source=API``; the input serializer only checks
   format. ``PermissionDenied`` from a service becomes 403 with a message saying why, a Django
-  ``ValidationError`` becomes 400 with field errors (a taken credit code says only that it is
-  taken, never where or whose).
+  ``ValidationError`` becomes 400 with field errors (``core.api``; a taken credit code says only
+  that it is taken, never where or whose: ``duplicate_credit_code``).
 - There is no DELETE: archives are kept.
 - The order of answers for a write: 404 (not visible) → 403 (may not write at all) → 400 (input
   malformed) → 403/400 from the service (the rules).
@@ -26,12 +26,12 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Role
 from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
 from accounts.text import join_list
+from core.api import api_exception
 from core.pagination import KeysetPagination
 from diagnosis.api import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from diagnosis.api.serializers import (
@@ -89,27 +89,24 @@ def field_label(field: str) -> str:
     return str(Enterprise._meta.get_field(field).verbose_name)
 
 
-def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's ``ValidationError`` as a DRF 400 with field errors.
+def duplicate_credit_code(exc: Exception) -> Exception:
+    """A taken credit code as a 400 that says what to do and nothing about the record holding it.
 
-    The model's generic "already exists" message for the credit code is replaced by one that says
-    what to do, and says nothing about the record that holds the code.
+    Covers the model's generic "already exists" message from ``full_clean`` and the race it cannot
+    see (a concurrent insert of the same code hits the unique index). Anything else is returned
+    unchanged: other ``ValidationError`` go to ``core.api`` (400), and any other integrity error
+    is a bug, not bad input (500).
     """
-    detail = as_serializer_error(exc)
-    error_dict = getattr(exc, "error_dict", {})
-    if any(error.code == "unique" for error in error_dict.get("credit_code", [])):
-        detail["credit_code"] = [str(DUPLICATE_CREDIT_CODE)]
-    return exceptions.ValidationError(detail)
-
-
-def duplicate_credit_code_error(exc: IntegrityError) -> exceptions.ValidationError:
-    """The race ``full_clean`` cannot see: a concurrent insert of the same code hits the unique index.
-
-    Any other integrity error is a bug, not bad input, and is re-raised (500).
-    """
-    if "credit_code" not in str(exc):
-        raise exc
-    return exceptions.ValidationError({"credit_code": [str(DUPLICATE_CREDIT_CODE)]})
+    duplicate = exceptions.ValidationError({"credit_code": [str(DUPLICATE_CREDIT_CODE)]})
+    if isinstance(exc, DjangoValidationError):
+        error_dict = getattr(exc, "error_dict", {})
+        if any(error.code == "unique" for error in error_dict.get("credit_code", [])):
+            detail = api_exception(exc).detail
+            detail["credit_code"] = duplicate.detail["credit_code"]
+            return exceptions.ValidationError(detail)
+    elif isinstance(exc, IntegrityError) and "credit_code" in str(exc):
+        return duplicate
+    return exc
 
 
 def update_denied_message(actor, fields) -> str:
@@ -200,6 +197,10 @@ class EnterpriseViewSet(GenericViewSet):
             raise Http404 from exc
         return enterprise_get(actor=self.request.user, pk=pk)
 
+    def handle_exception(self, exc):
+        # The service's other errors are mapped by ``core.api.exception_handler``.
+        return super().handle_exception(duplicate_credit_code(exc))
+
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
@@ -215,17 +216,9 @@ class EnterpriseViewSet(GenericViewSet):
             )
         serializer = EnterpriseInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            enterprise = enterprise_create(
-                actor=request.user, data=serializer.validated_data, source=EnterpriseChange.Source.API
-            )
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(gettext("您没有建立企业档案的权限。")) from exc
-        except DjangoValidationError as exc:
-            raise validation_error(exc) from exc
-        except IntegrityError as exc:
-            # Two requests with the same new code: the second loses the race at the unique index.
-            raise duplicate_credit_code_error(exc) from exc
+        enterprise = enterprise_create(
+            actor=request.user, data=serializer.validated_data, source=EnterpriseChange.Source.API
+        )
         enterprise = enterprise_get(actor=request.user, pk=enterprise.pk)
         return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
@@ -243,11 +236,8 @@ class EnterpriseViewSet(GenericViewSet):
                 actor=request.user, enterprise=enterprise, data=data, source=EnterpriseChange.Source.API
             )
         except DjangoPermissionDenied as exc:
+            # Domain wording (which fields a commissioner may touch), not the generic mapping.
             raise exceptions.PermissionDenied(update_denied_message(request.user, data)) from exc
-        except DjangoValidationError as exc:
-            raise validation_error(exc) from exc
-        except IntegrityError as exc:
-            raise duplicate_credit_code_error(exc) from exc
         enterprise = enterprise_get(actor=request.user, pk=enterprise.pk)
         return Response(EnterpriseSerializer(enterprise).data)
 

@@ -19,6 +19,7 @@ from accounts.scope import (
     Through,
     Where,
 )
+from core.files import private_storage
 from core.jobs import Job
 from regions.codes import industry_label, validate_credit_code
 
@@ -247,7 +248,8 @@ class ImportJob(Job):
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     phase = models.CharField(_("阶段"), max_length=10, choices=Phase.choices, default=Phase.PREVIEW)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # Private storage: outside MEDIA_ROOT, served only by the scoped view (core.files).
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("原文件名"), max_length=255)
     file_format = models.CharField(_("格式"), max_length=10, blank=True)
     encoding = models.CharField(_("编码"), max_length=20, blank=True)
@@ -259,7 +261,9 @@ class ImportJob(Job):
     rejected_count = models.PositiveIntegerField(_("拒绝"), default=0)
     #: The first rejected rows for the preview page: [{"row": 5, "reasons": ["…"]}, …].
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
-    rejects_file = models.FileField(_("被拒绝行文件"), upload_to="imports/rejects/%Y/%m/", blank=True)
+    rejects_file = models.FileField(
+        _("被拒绝行文件"), upload_to="imports/rejects/%Y/%m/", blank=True, storage=private_storage
+    )
 
     objects = ScopedQuerySet.as_manager()
 

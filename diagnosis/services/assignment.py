@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.permissions import is_officer
 from accounts.scope import region_in_scope
+from core.history import history_value
 from diagnosis.models import Assignment, Enterprise, EnterpriseChange
 from diagnosis.selectors.enterprises import commissioner_choices
-from diagnosis.services.enterprises import history_value
 from providers.models import CommissionerProfile
 
 

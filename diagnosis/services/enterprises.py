@@ -3,7 +3,6 @@
 Callers (views, API, import, seed) validate their input format and call these; the rules live here.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
 from accounts.scope import region_in_scope
+from core.history import creation_changes, instance_diff
 from diagnosis.models import ENTERPRISE_FIELDS, Assignment, Enterprise, EnterpriseChange
 
 #: Fields a commissioner may update on the enterprises assigned to them (what a visit finds).
@@ -24,39 +24,12 @@ COMMISSIONER_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def history_value(value: Any) -> Any:
-    """A JSON-safe, exact rendering of a field value for the change history."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if hasattr(value, "pk"):
-        return str(value)
-    return str(value)
-
-
-def field_value(enterprise: Enterprise, field: str) -> Any:
-    """The comparable value of ``field`` (foreign keys by id, decimals exact)."""
-    if field in ("county", "commissioner"):
-        return getattr(enterprise, f"{field}_id")
-    return getattr(enterprise, field)
-
-
 def diff_fields(enterprise: Enterprise, data: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} for each field in ``data`` whose value would change."""
-    changes: dict[str, list[Any]] = {}
-    for field, new in data.items():
-        if field not in ENTERPRISE_FIELDS:
-            raise ValidationError({field: _("未知字段")})
-        old = field_value(enterprise, field)
-        new_cmp = new.pk if hasattr(new, "pk") else new
-        if isinstance(old, Decimal) and new_cmp is not None:
-            same = Decimal(old) == Decimal(new_cmp)
-        else:
-            same = old == new_cmp
-        if not same:
-            changes[field] = [history_value(getattr(enterprise, field)), history_value(new)]
-    return changes
+    """{field: [before, after]} for each field in ``data`` whose value would change (``core.history``).
+
+    A field outside ``ENTERPRISE_FIELDS`` raises ``ValidationError``.
+    """
+    return instance_diff(enterprise, data, fields=ENTERPRISE_FIELDS)
 
 
 def _check_commissioner(enterprise: Enterprise) -> None:
@@ -108,7 +81,7 @@ def enterprise_create(
         actor=actor,
         action=EnterpriseChange.Action.CREATE,
         source=source,
-        changes={f: [None, history_value(getattr(enterprise, f))] for f in data},
+        changes=creation_changes(enterprise, data),
     )
     return enterprise
 

@@ -5,20 +5,11 @@ Used by ``manage.py import_enterprises`` and by the browser flow (``views_import
 
 Files
 -----
-- CSV in UTF-8, UTF-8 with BOM, GBK or GB18030. Detection: a UTF-8 BOM → ``utf-8-sig``; else a
-  strict UTF-8 decode → ``utf-8``; else GB18030 (a superset of GBK and GB2312), reported as ``gbk``
-  when the bytes are also valid GBK and as ``gb18030`` otherwise. Comma- or tab-separated.
-- XLSX (Excel 2007+): the first worksheet, read with openpyxl in read-only mode, cached values of
-  formulas. Every cell becomes a string: integers as digits, floats through ``Decimal(str(value))``
-  with no exponent and with ``.0`` dropped only for integral values (``120.0`` → ``120``,
-  ``1234.5`` → ``1234.5``; an 18-digit number that Excel already rounded stays rounded and then
-  fails the credit-code check digit rather than being silently "repaired"), booleans as
-  ``TRUE``/``FALSE``.
-- Old ``.xls`` and other extensions are refused with one clear message.
-
-The header row is the first row (of the first ten) in which a known column name appears, so a
-title row above the table is tolerated; row numbers are always the spreadsheet's own row numbers
-(header in row 1 → the first data row is row 2). Blank rows are skipped but keep their numbers.
+Read by ``core.tabular`` (formats, encodings, header row, blank rows, size limits; see there):
+CSV in UTF-8 (with or without BOM), GBK or GB18030, or XLSX (first worksheet, python-calamine);
+old ``.xls`` and other extensions are refused with one clear message. Row numbers are the
+spreadsheet's own. A cell over ``core.tabular.MAX_CELL_CHARS`` characters makes its row a rejected
+row ("第N行 X列 内容过长"); the full text is never stored or echoed.
 
 Columns (any order; unknown columns are ignored and listed in the result)
 -------------------------------------------------------------------------
@@ -64,7 +55,13 @@ Rules
   region, the existing archive lies outside the user's region, or an optional value is
   malformed. Good rows are stored regardless of bad ones.
 - Numbers are parsed from their text with ``Decimal`` (never ``float``); thousands separators
-  (``1,234.5``) are accepted; money has at most 4 decimal places and is never negative.
+  (``1,234.5``) are accepted; money is never negative.
+- Every limit comes from the ``Enterprise`` model's fields (``_meta``): text ``max_length``, money
+  ``max_digits``/``decimal_places``, the integer range of ``employees`` on the database in use. A
+  value that does not fit is a rejected row with its reason (never a database error that would
+  fail the file), on SQLite and PostgreSQL alike.
+- An existing archive outside the importer's region is rejected without saying so (the message
+  is the same for any code the importer may not touch; see ``_plan_chunk``).
 - Whole-file problems (unreadable, unknown format, empty, required columns missing) raise
   ``ImportFileError`` and nothing is imported.
 - Writes go in chunks of ``CHUNK_SIZE`` rows, each in its own transaction, with bulk inserts and
@@ -74,26 +71,42 @@ Rules
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can_import_enterprises
 from accounts.scope import region_in_scope
+from core.history import creation_changes
+from core.tabular import (
+    MAX_ROWS,
+    Columns,
+    Sheet,
+    Source,
+    SourceRow,
+    Table,
+    TabularFileError,
+    cell_text,
+    excerpt,
+    file_format_for,  # noqa: F401  (re-exported: services.imports checks uploads with it)
+    write_sheets,
+    write_table,
+)
+from core.tabular import read_table as read_tabular
 from diagnosis.models import Enterprise, EnterpriseChange
-from diagnosis.services.enterprises import diff_fields, history_value
+from diagnosis.services.enterprises import diff_fields
 from regions.codes import (
     credit_code_problem,
     make_credit_code,
@@ -106,21 +119,15 @@ from regions.selectors import CountyResolver, RegionLookupError
 #: Rows written per transaction (and per progress step).
 CHUNK_SIZE = 1000
 #: A guard against runaway files (a zip-bombed workbook): far above any province's register.
-MAX_DATA_ROWS = 200_000
-#: Extensions accepted, and the formats they mean.
-FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+MAX_DATA_ROWS = MAX_ROWS
 #: Rejected rows kept on an ``ImportJob`` for the preview page (the file holds them all).
 ERRORS_KEPT = 100
-HEADER_SEARCH_ROWS = 10
 REJECTS_EXTRA_HEADERS = ("行号", "错误原因")
 
-EMPLOYEES_MAX = 2_147_483_647
-MONEY_MAX_INTEGER_DIGITS = 18 - 4
-
-
-class ImportFileError(Exception):
-    """A problem with the whole file (not one row): nothing is imported. ``str()`` is for the clerk."""
-
+#: A whole-file problem (``core.tabular``): nothing is imported. ``str()`` is for the clerk.
+ImportFileError = TabularFileError
+#: The text of a workbook cell (kept under its old name for callers and tests).
+xlsx_cell_text = cell_text
 
 # --------------------------------------------------------------------------------------------
 # Columns
@@ -139,6 +146,11 @@ class Column:
     example: str
 
 
+def _at_most(field_name: str):
+    """ "At most N characters", N from the model field (the help text never copies a limit)."""
+    return format_lazy(gettext_lazy("不超过{n}字。"), n=Enterprise._meta.get_field(field_name).max_length)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "credit_code", "统一社会信用代码", ("社会信用代码", "信用代码", "统一信用代码", "统一代码"), True,
@@ -147,7 +159,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "name", "企业名称", ("企业（单位）名称", "单位名称", "企业名", "名称"), True,
-        gettext_lazy("不超过200字。"), "江西示例电子科技有限公司",
+        _at_most("name"), "江西示例电子科技有限公司",
     ),
     Column(
         "city", "设区市", ("所属设区市", "市", "所属市", "地市", "所属地市"), False,
@@ -160,7 +172,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "address", "地址", ("企业地址", "注册地址", "详细地址", "通讯地址", "生产经营地址"), False,
-        gettext_lazy("不超过300字。"), "南昌市东湖区示例路1号",
+        _at_most("address"), "南昌市东湖区示例路1号",
     ),
     Column(
         "industry_code", "行业代码", ("国民经济行业代码", "行业分类代码", "所属行业代码"), False,
@@ -183,7 +195,10 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "revenue", "营业收入（万元）", (), False,
-        gettext_lazy("单位万元，不小于0，最多4位小数，可带千分位逗号（1,234.5）。"), "1,234.5",
+        format_lazy(
+            gettext_lazy("单位万元，不小于0，最多{n}位小数，可带千分位逗号（1,234.5）。"),
+            n=Enterprise._meta.get_field("revenue").decimal_places,
+        ), "1,234.5",
     ),
     Column(
         "output_value", "工业总产值（万元）", ("工业总产值（当年价格）（万元）", "总产值（万元）"), False,
@@ -191,11 +206,11 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "contact_person", "联系人", ("企业联系人", "联系人姓名"), False,
-        gettext_lazy("不超过50字。"), "张敏",
+        _at_most("contact_person"), "张敏",
     ),
     Column(
         "contact_phone", "联系电话", ("联系方式", "电话", "手机", "手机号码", "联系人电话", "联系人手机"), False,
-        gettext_lazy("不超过30个字符。"), "0791-86000000",
+        _at_most("contact_phone"), "0791-86000000",
     ),
 )  # fmt: skip
 
@@ -204,243 +219,29 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {c.field: (c.header, *c.aliases) fo
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED_FIELDS = tuple(c.field for c in COLUMNS if c.required)
 
-_MARKERS = re.compile(r"^\*+|\((必填|选填)\)$")
-
-
-def header_key(text: Any) -> str:
-    """The comparable form of a header: NFKC, no whitespace, no ``*`` or ``(必填)`` marker."""
-    key = re.sub(r"\s+", "", normalise_text(text))
-    return _MARKERS.sub("", key)
-
-
-_FIELD_BY_HEADER = {header_key(h): f for f, spellings in HEADER_ALIASES.items() for h in spellings}
+REGISTER_COLUMNS = Columns(aliases=HEADER_ALIASES, required=REQUIRED_FIELDS)
 
 
 def column_map(headers: Sequence[str]) -> tuple[dict[str, int], list[str]]:
     """({field: column index}, [ignored headers]); raises ``ImportFileError`` if required columns
     are missing or one field is given by two columns."""
-    found: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(headers):
-        field_name = _FIELD_BY_HEADER.get(header_key(header))
-        if field_name is None:
-            if normalise_text(header):
-                ignored.append(normalise_text(header))
-            continue
-        if field_name in found:
-            raise ImportFileError(
-                _("“%(a)s”和“%(b)s”两列都表示“%(col)s”，请只保留一列。")
-                % {"a": headers[found[field_name]], "b": header, "col": COLUMN_BY_FIELD[field_name].header}
-            )
-        found[field_name] = index
-    missing = [COLUMN_BY_FIELD[f].header for f in REQUIRED_FIELDS if f not in found]
-    if missing:
-        raise ImportFileError(
-            _("缺少必需的列：%(cols)s。请使用导入模板中的列名（表头须在第一行或标题行之下）。")
-            % {"cols": "、".join(missing)}
-        )
-    return found, ignored
+    return REGISTER_COLUMNS.map(headers)
 
 
 # --------------------------------------------------------------------------------------------
-# Reading
+# Reading (``core.tabular``: formats, encodings, header row, size limits)
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SourceRow:
-    """One data row as read: its spreadsheet row number and its cells as text (not normalised)."""
-
-    number: int
-    cells: list[str]
-
-
-@dataclass
-class Table:
-    """A read file: the header texts, the non-blank data rows, and how it was decoded."""
-
-    headers: list[str]
-    rows: list[SourceRow]
-    encoding: str
-    file_format: str
-    header_row: int = 1
-
-
-Source = str | Path | BinaryIO
-
-
-def _read_bytes(source: Source) -> bytes:
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    source.seek(0)
-    return source.read()
-
-
-def decode_csv_bytes(data: bytes) -> tuple[str, str]:
-    """(text, encoding label) by BOM → strict UTF-8 → GB18030 (labelled ``gbk`` when valid GBK)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("无法识别文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重新导入。")
-        ) from exc
-    try:
-        data.decode("gbk")
-    except UnicodeDecodeError:
-        return text, "gb18030"
-    return text, "gbk"
-
-
-def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], str]:
-    if b"\x00" in data[:8192]:
-        raise ImportFileError(_("文件不是文本格式的 CSV（可能是其他格式的文件改了扩展名）。"))
-    text, encoding = decode_csv_bytes(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
-        ]
-    except csv.Error as exc:
-        raise ImportFileError(_("CSV 文件格式错误：%(err)s") % {"err": exc}) from exc
-    return rows, encoding
-
-
-def xlsx_cell_text(value: Any) -> str:
-    """The text of an openpyxl cell value, without floats' exponent or a spurious ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        number = Decimal(str(value))
-        if number == number.to_integral_value():
-            return str(int(number))
-        return format(number, "f")
-    return str(value)
-
-
-def _xlsx_rows(source: Source) -> list[tuple[int, list[str]]]:
-    import openpyxl
-
-    head = _read_head(source)
-    if not head.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _("文件不是有效的 Excel 工作簿（.xlsx）。如是旧版 .xls，请另存为 .xlsx 后重新导入。")
-        )
-    try:
-        workbook = openpyxl.load_workbook(
-            source if isinstance(source, str | Path) else _rewound(source), read_only=True, data_only=True
-        )
-    except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError) for broken files
-        raise ImportFileError(
-            _("无法读取 Excel 文件，文件可能已损坏。请用 Excel 打开后另存再导入。")
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(_("Excel 文件中没有工作表。"))
-        sheet = workbook.worksheets[0]
-        # Some generators write a wrong <dimension>; read-only mode would then stop early.
-        sheet.reset_dimensions()
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-            if number > MAX_DATA_ROWS + HEADER_SEARCH_ROWS:
-                raise ImportFileError(_("文件超过 %(n)d 行，请拆分后分批导入。") % {"n": MAX_DATA_ROWS})
-            rows.append((number, [xlsx_cell_text(v) for v in values]))
-        return rows
-    finally:
-        workbook.close()
-
-
-def _read_head(source: Source) -> bytes:
-    if isinstance(source, str | Path):
-        with open(source, "rb") as handle:
-            return handle.read(8)
-    source.seek(0)
-    head = source.read(8)
-    source.seek(0)
-    return head
-
-
-def _rewound(handle: BinaryIO) -> BinaryIO:
-    handle.seek(0)
-    return handle
-
-
-def _is_blank(cells: Sequence[str]) -> bool:
-    return not any(normalise_text(c) for c in cells)
-
-
-def _build_table(raw: list[tuple[int, list[str]]], encoding: str, file_format: str) -> Table:
-    non_blank = [(n, cells) for n, cells in raw if not _is_blank(cells)]
-    if not non_blank:
-        raise ImportFileError(_("文件是空的，没有任何内容。"))
-    header_at = 0
-    for position, (_number, cells) in enumerate(non_blank[:HEADER_SEARCH_ROWS]):
-        if any(header_key(c) in _FIELD_BY_HEADER for c in cells):
-            header_at = position
-            break
-    header_number, header_cells = non_blank[header_at]
-    while header_cells and not normalise_text(header_cells[-1]):
-        header_cells = header_cells[:-1]
-    width = len(header_cells)
-    rows = []
-    for number, cells in non_blank[header_at + 1 :]:
-        if len(cells) > width:  # content only beyond the last named column counts as blank
-            cells = cells[:width]
-            if _is_blank(cells):
-                continue
-        rows.append(SourceRow(number, [*cells, *[""] * (width - len(cells))]))
-    if not rows:
-        raise ImportFileError(_("文件只有表头，没有数据行。"))
-    if len(rows) > MAX_DATA_ROWS:
-        raise ImportFileError(_("文件超过 %(n)d 行，请拆分后分批导入。") % {"n": MAX_DATA_ROWS})
-    return Table(list(header_cells), rows, encoding, file_format, header_number)
-
-
-def file_format_for(filename: str) -> str:
-    """``csv`` or ``xlsx`` from the file name; raises ``ImportFileError`` for anything else."""
-    suffix = Path(filename or "").suffix.lower()
-    if suffix == ".xls":
-        raise ImportFileError(
-            _("不支持旧版 Excel 97-2003（.xls）文件。请在 Excel 中另存为 .xlsx 或“CSV UTF-8”后重新导入。")
-        )
-    if suffix not in FORMATS:
-        raise ImportFileError(
-            _("不支持“%(ext)s”格式，只能导入 .xlsx 或 .csv 文件。") % {"ext": suffix or _("无扩展名")}
-        )
-    return FORMATS[suffix]
 
 
 def read_table(source: Source, filename: str) -> Table:
-    """Read ``source`` (a path or a binary file object) whose original name is ``filename``.
+    """Read the register file ``source`` (a path or a binary file object) named ``filename``.
 
-    The format comes from the extension (``.csv`` / ``.xlsx``) and the content must match it.
-    Returns the header texts and the non-blank data rows with their spreadsheet row numbers;
-    raises ``ImportFileError`` for an unreadable, unsupported or empty file. Required columns are
-    checked by ``column_map``, not here.
+    ``core.tabular.read_table`` with the register's columns: the header row is found by its
+    known headers, ``Table.columns`` maps fields to positions and ``Table.ignored`` lists the
+    rest. Raises ``ImportFileError`` for an unreadable, unsupported, empty or oversized file and
+    for missing required columns.
     """
-    file_format = file_format_for(filename)
-    if file_format == "xlsx":
-        return _build_table(_xlsx_rows(source), "", "xlsx")
-    data = _read_bytes(source)
-    if not data.strip():
-        raise ImportFileError(_("文件是空的，没有任何内容。"))
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _("文件扩展名为 .csv，但内容是 Excel 工作簿。请把扩展名改为 .xlsx 后重新导入。")
-        )
-    raw, encoding = _csv_rows(data)
-    return _build_table(raw, encoding, "csv")
+    return read_tabular(source, filename, columns=REGISTER_COLUMNS, max_rows=MAX_DATA_ROWS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,7 +272,10 @@ _SIZES = {
     "微型": Enterprise.Size.MICRO, "微": Enterprise.Size.MICRO,
 }  # fmt: skip
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?$")
-_MAX_LENGTHS = {"name": 200, "address": 300, "contact_person": 50, "contact_phone": 30}
+#: Text columns checked against the model field's ``max_length`` (the credit code and industry
+#: code have their own format checks, which imply their lengths).
+TEXT_FIELDS = ("name", "address", "contact_person", "contact_phone")
+MONEY_FIELDS = ("revenue", "output_value")
 
 
 def parse_decimal(text: str) -> tuple[Decimal | None, str]:
@@ -487,9 +291,41 @@ def parse_decimal(text: str) -> tuple[Decimal | None, str]:
     return abs(value), ""
 
 
+def decimal_limits(field_name: str) -> tuple[int, int]:
+    """(integer digits, decimal places) a ``DecimalField`` of ``Enterprise`` can store."""
+    model_field = Enterprise._meta.get_field(field_name)
+    return model_field.max_digits - model_field.decimal_places, model_field.decimal_places
+
+
+def integer_range(field_name: str) -> tuple[int, int]:
+    """(min, max) an integer field of ``Enterprise`` can store on every supported database.
+
+    The portable range of the field's type (Django's table: ``PositiveIntegerField`` is 0 to
+    2**31−1), narrowed by the database in use and the field's validators. SQLite alone would
+    take 64-bit values that PostgreSQL refuses: a file must be judged the same on both.
+    """
+    model_field = Enterprise._meta.get_field(field_name)
+    internal_type = model_field.get_internal_type()
+    low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]
+    db_low, db_high = connection.ops.integer_field_range(internal_type)
+    low = low if db_low is None else max(low, db_low)
+    high = high if db_high is None else min(high, db_high)
+    for validator in model_field.validators:  # MinValueValidator / MaxValueValidator narrow it
+        if validator.code == "min_value":
+            low = validator.limit_value if low is None else max(low, validator.limit_value)
+        elif validator.code == "max_value":
+            high = validator.limit_value if high is None else min(high, validator.limit_value)
+    return low, high
+
+
+def max_length(field_name: str) -> int:
+    return Enterprise._meta.get_field(field_name).max_length
+
+
 class RowValidator:
-    """Validates rows one by one (no queries): required values, formats, county and its scope,
-    repeated credit codes. Build one per import."""
+    """Validates rows one by one (no queries): required values, formats, the limits of the model's
+    fields (lengths, digits, ranges: a value the database could not store is a rejected row, never
+    a failed file), county and its scope, repeated credit codes. Build one per import."""
 
     def __init__(
         self, *, columns: dict[str, int], resolver: CountyResolver, allowed_county_ids: set[int] | None
@@ -498,10 +334,18 @@ class RowValidator:
         self.resolver = resolver
         self.allowed_county_ids = allowed_county_ids
         self.first_row_of: dict[str, int] = {}
+        self.employees_range = integer_range("employees")
+        self.money_limits = {f: decimal_limits(f) for f in MONEY_FIELDS}
+        self.max_lengths = {f: max_length(f) for f in TEXT_FIELDS}
 
     def __call__(self, row: SourceRow) -> RowResult:
         result = RowResult(row.number, row.cells)
         problems, data = result.problems, result.data
+        # Over-long cells were cut while reading: the row is rejected, and the cut text is never
+        # validated (its messages would quote it) nor stored.
+        if row.problems:
+            problems.extend(row.problems)
+            return result
         values = {f: normalise_text(row.cells[i]) for f, i in self.columns.items()}
 
         code = normalise_credit_code(values["credit_code"])
@@ -526,7 +370,7 @@ class RowValidator:
             text = values.get(field_name, "")
             if text:
                 data[field_name] = text
-        for field_name, limit in _MAX_LENGTHS.items():
+        for field_name, limit in self.max_lengths.items():
             if len(data.get(field_name, "")) > limit:
                 problems.append(
                     _("“%(col)s”超过%(n)d个字（现为%(len)d个）")
@@ -547,17 +391,19 @@ class RowValidator:
             elif flag.upper() in _NO:
                 data["above_designated_size"] = False
             else:
-                problems.append(_("“规上企业”应填“是”或“否”，实际为“%(v)s”") % {"v": flag})
+                problems.append(_("“规上企业”应填“是”或“否”，实际为“%(v)s”") % {"v": excerpt(flag)})
 
         size = values.get("size_class", "")
         if size:
             if size in _SIZES:
                 data["size_class"] = _SIZES[size]
             else:
-                problems.append(_("“企业规模”应为大型、中型、小型或微型，实际为“%(v)s”") % {"v": size})
+                problems.append(
+                    _("“企业规模”应为大型、中型、小型或微型，实际为“%(v)s”") % {"v": excerpt(size)}
+                )
 
         self._employees(values, data, problems)
-        for field_name in ("revenue", "output_value"):
+        for field_name in MONEY_FIELDS:
             self._money(values, field_name, data, problems)
         if problems:
             result.data = {}
@@ -576,13 +422,16 @@ class RowValidator:
         except RegionLookupError as exc:
             if str(exc) == "ambiguous":
                 problems.append(
-                    _("县（市、区）“%(v)s”有重名，请在“设区市”列填写所属设区市，或改填区划代码") % {"v": text}
+                    _("县（市、区）“%(v)s”有重名，请在“设区市”列填写所属设区市，或改填区划代码")
+                    % {"v": excerpt(text)}
                 )
             else:
-                problems.append(_("县（市、区）“%(v)s”不存在，请填写区划代码、全称或简称") % {"v": text})
+                problems.append(
+                    _("县（市、区）“%(v)s”不存在，请填写区划代码、全称或简称") % {"v": excerpt(text)}
+                )
             return
         if self.allowed_county_ids is not None and county.id not in self.allowed_county_ids:
-            problems.append(_("县（市、区）“%(v)s”不在您的管辖范围内") % {"v": text})
+            problems.append(_("县（市、区）“%(v)s”不在您的管辖范围内") % {"v": excerpt(text)})
             return
         data["county"] = county
 
@@ -590,11 +439,17 @@ class RowValidator:
         text = values.get("employees", "")
         if not text:
             return
+        low, high = self.employees_range
         value, problem = parse_decimal(text)
-        if problem or value != value.to_integral_value() or value > EMPLOYEES_MAX:
-            problems.append(_("“从业人员数”应为不小于0的整数，实际为“%(v)s”") % {"v": text})
-            return
-        data["employees"] = int(value)
+        if problem or value != value.to_integral_value() or (low is not None and value < low):
+            problems.append(_("“从业人员数”应为不小于0的整数，实际为“%(v)s”") % {"v": excerpt(text)})
+        elif high is not None and value > high:
+            problems.append(
+                _("“%(col)s”数值过大（最大为%(max)d），实际为“%(v)s”")
+                % {"col": COLUMN_BY_FIELD["employees"].header, "max": high, "v": excerpt(text)}
+            )
+        else:
+            data["employees"] = int(value)
 
     def _money(
         self, values: dict[str, str], field_name: str, data: dict[str, Any], problems: list[str]
@@ -603,15 +458,22 @@ class RowValidator:
         if not text:
             return
         header = COLUMN_BY_FIELD[field_name].header
+        integer_digits, places = self.money_limits[field_name]
         value, problem = parse_decimal(text)
+        shown = excerpt(text)
         if problem == "negative":
-            problems.append(_("“%(col)s”不能为负数，实际为“%(v)s”") % {"col": header, "v": text})
+            problems.append(_("“%(col)s”不能为负数，实际为“%(v)s”") % {"col": header, "v": shown})
         elif problem:
-            problems.append(_("“%(col)s”应为不小于0的数字，实际为“%(v)s”") % {"col": header, "v": text})
-        elif -value.normalize().as_tuple().exponent > 4:
-            problems.append(_("“%(col)s”最多保留4位小数，实际为“%(v)s”") % {"col": header, "v": text})
-        elif value.adjusted() >= MONEY_MAX_INTEGER_DIGITS:
-            problems.append(_("“%(col)s”数值过大，实际为“%(v)s”") % {"col": header, "v": text})
+            problems.append(_("“%(col)s”应为不小于0的数字，实际为“%(v)s”") % {"col": header, "v": shown})
+        elif -value.normalize().as_tuple().exponent > places:
+            problems.append(
+                _("“%(col)s”最多保留%(n)d位小数，实际为“%(v)s”") % {"col": header, "n": places, "v": shown}
+            )
+        elif value.adjusted() >= integer_digits:
+            problems.append(
+                _("“%(col)s”数值过大（整数部分最多%(n)d位），实际为“%(v)s”")
+                % {"col": header, "n": integer_digits, "v": shown}
+            )
         else:
             data[field_name] = value
 
@@ -655,7 +517,7 @@ class ImportResult:
                 "row": row.number,
                 "reasons": list(row.problems),
                 **{
-                    f: normalise_text(row.cells[i])
+                    f: excerpt(normalise_text(row.cells[i]))
                     for f, i in self.columns.items()
                     if f in ("credit_code", "name")
                 },
@@ -702,7 +564,7 @@ def enterprise_register_import(
     if actor is not None and not can_import_enterprises(actor):
         raise PermissionDenied
     table = read_table(path, original_name)
-    columns, ignored = column_map(table.headers)
+    columns, ignored = table.columns, table.ignored
     resolver = CountyResolver()
     counties_by_id = {c.id: c for regions in resolver.by_key.values() for c in regions}
     allowed = None
@@ -788,7 +650,12 @@ def _plan_chunk(
             plan.creates.append((row, Enterprise(**row.data) if build else None))
             continue
         if allowed is not None and enterprise.county_id not in allowed:
-            plan.rejects.append((row, _("该企业已在您管辖范围以外的地区建档，您无权修改")))
+            # The importer may not see this archive, so the message must not say where it is, or
+            # even that it is elsewhere. Refusing to create a second archive for the code reveals
+            # that the code is taken — unavoidable, since codes are unique — so the wording stays
+            # as neutral as "you cannot import this code" and sends the clerk to the level above,
+            # which can see both regions.
+            plan.rejects.append((row, _("该统一社会信用代码无法由您导入，请联系上级主管部门")))
             continue
         # The county is known already: reading it through the relation would cost a query a row.
         enterprise.county = counties_by_id[enterprise.county_id]
@@ -822,7 +689,7 @@ def _write_plan(plan: _Plan, *, actor) -> None:
                     actor=actor,
                     action=EnterpriseChange.Action.CREATE,
                     source=EnterpriseChange.Source.IMPORT,
-                    changes={f: [None, history_value(getattr(enterprise, f))] for f in row.data},
+                    changes=creation_changes(enterprise, row.data),
                 )
             )
     if plan.updates:
@@ -862,10 +729,13 @@ def rejects_filename(original_name: str, file_format: str) -> str:
 
 def rejects_bytes(result: ImportResult) -> bytes:
     """The rejected rows as a file in the input's format: the original columns, then 行号 and
-    错误原因. CSV is written in UTF-8 with a BOM (Excel opens it correctly), XLSX as text cells."""
+    错误原因 (``core.tabular``: CSV in UTF-8 with a BOM, formula-safe cells; over-long cells come
+    out cut, as they were read)."""
     headers = [*result.headers, *REJECTS_EXTRA_HEADERS]
-    rows = [[*row.cells, row.number, row.reason] for row in result.rejects]
-    return _table_bytes(result.file_format, headers, rows)
+    rows = ([*row.cells, row.number, row.reason] for row in result.rejects)
+    return write_table(
+        result.file_format, rows, headers, title="被拒绝行", bold_headers=False, freeze_header=False
+    )
 
 
 def write_rejects(result: ImportResult, path: str | Path) -> Path:
@@ -875,64 +745,35 @@ def write_rejects(result: ImportResult, path: str | Path) -> Path:
     return target
 
 
+#: Columns typed as text in the template, so codes and phone numbers stay text as they are typed.
+TEMPLATE_TEXT_FIELDS = ("credit_code", "contact_phone", "county", "industry_code")
+
+
 def template_bytes(file_format: str) -> bytes:
-    """The import template: the header row and one example row (a valid credit code)."""
+    """The import template: the header row and one example row (a valid credit code); the XLSX
+    has the required headers in red, text-formatted code columns and a second sheet of notes."""
     headers = [c.header for c in COLUMNS]
     example = [c.example for c in COLUMNS]
     if file_format == "csv":
-        return _table_bytes("csv", headers, [example])
-    import openpyxl
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "企业名录"
-    sheet.append(headers)
-    sheet.append(example)
-    for index, column in enumerate(COLUMNS, 1):
-        letter = openpyxl.utils.get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 2)
-        header_cell = sheet.cell(row=1, column=index)
-        header_cell.font = Font(bold=True, color="C00000" if column.required else None)
-        # Text format keeps codes and phone numbers from turning into numbers as they are typed.
-        if column.field in ("credit_code", "contact_phone", "county", "industry_code"):
-            sheet.column_dimensions[letter].number_format = "@"
-            sheet.cell(row=2, column=index).number_format = "@"
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "填写要求", "也可写作"])
-    for column in COLUMNS:
-        notes.append(
-            [
-                column.header,
-                "必填" if column.required else "选填",
-                str(column.help),
-                "、".join(column.aliases),
-            ]
-        )
-    notes.append([])
-    notes.append(
-        ["说明", "", "选填列留空时不会修改已有档案中的值；同一文件中信用代码重复的，以第一次出现的行为准。"]
+        return write_table("csv", [example], headers)
+    notes = [
+        [column.header, "必填" if column.required else "选填", str(column.help), "、".join(column.aliases)]
+        for column in COLUMNS
+    ]
+    notes += [
+        [],
+        ["说明", "", "选填列留空时不会修改已有档案中的值；同一文件中信用代码重复的，以第一次出现的行为准。"],
+    ]
+    return write_sheets(
+        [
+            Sheet(
+                "企业名录",
+                headers,
+                [example],
+                widths=[max(12, len(c.header) * 2 + 2) for c in COLUMNS],
+                text_columns=[i for i, c in enumerate(COLUMNS) if c.field in TEMPLATE_TEXT_FIELDS],
+                marked_headers=[i for i, c in enumerate(COLUMNS) if c.required],
+            ),
+            Sheet("填写说明", ["列名", "是否必填", "填写要求", "也可写作"], notes, freeze_header=False),
+        ]
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _table_bytes(file_format: str, headers: list[str], rows: list[list[Any]]) -> bytes:
-    if file_format == "csv":
-        text = io.StringIO(newline="")
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return text.getvalue().encode("utf-8-sig")
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("被拒绝行")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

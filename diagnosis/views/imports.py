@@ -3,23 +3,25 @@
 Only users who may import the register (``can_import_enterprises``: officers and administrators)
 reach these pages; everyone else gets 404, like anything out of scope. Jobs are looked up through
 ``import_job_get(actor=…)``, so another person's job is 404 too. Uploaded files and rejects files
-live under MEDIA_ROOT and are only ever served by ``import_rejects_view`` after that lookup.
+live in the private storage (``core.files``, outside MEDIA_ROOT, no URL) and are only ever served
+by ``import_rejects_view`` after that lookup.
 """
 
-import io
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_import_enterprises
+from core.files import attachment_response, serve_private
+from core.tabular import CONTENT_TYPES
 from diagnosis.forms.imports import ImportUploadForm
 from diagnosis.models import ImportJob
 from diagnosis.selectors.imports import import_job_get
@@ -31,11 +33,6 @@ from diagnosis.services.imports import (
     import_job_create,
 )
 from diagnosis.services.register import COLUMNS, rejects_filename, template_bytes
-
-TEMPLATE_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def importer_required(view):
@@ -76,13 +73,10 @@ def import_help_view(request):
 @require_GET
 def import_template_view(request):
     file_format = request.GET.get("format", "xlsx")
-    if file_format not in TEMPLATE_TYPES:
+    if file_format not in CONTENT_TYPES:
         raise Http404
-    return FileResponse(
-        io.BytesIO(template_bytes(file_format)),
-        as_attachment=True,
-        filename=f"企业名录导入模板.{file_format}",
-        content_type=TEMPLATE_TYPES[file_format],
+    return attachment_response(
+        template_bytes(file_format), f"企业名录导入模板.{file_format}", CONTENT_TYPES[file_format]
     )
 
 
@@ -163,12 +157,6 @@ def import_cancel_view(request, pk: int):
 @require_GET
 def import_rejects_view(request, pk: int):
     job = import_job_get(actor=request.user, pk=pk)
-    if not job.rejects_file:
-        raise Http404
-    try:
-        handle = job.rejects_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=rejects_filename(job.original_name, job.file_format or "csv")
+    return serve_private(
+        request, job.rejects_file, rejects_filename(job.original_name, job.file_format or "csv")
     )

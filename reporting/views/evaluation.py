@@ -1,11 +1,11 @@
 """Provider evaluation pages: league table (and CSV), recompute, a provider's explained score."""
 
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.text import join_list
+from core.files import attachment_response
+from core.tabular import CONTENT_TYPES, write_csv
 from reporting.permissions import can_request_evaluation, can_see_league
 from reporting.selectors import evaluation as selectors
 from reporting.services.evaluation import (
@@ -80,41 +82,39 @@ def provider_league(request):
 
 @login_required
 def provider_league_csv(request):
-    """The same table as CSV (UTF-8 with BOM so that Excel reads the Chinese)."""
+    """The same table as CSV (``core.tabular.write_csv``: UTF-8 with BOM, formula-safe cells)."""
     context = _league_context(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"provider-evaluation-{context['period']}{'-' + context['category'] if context['category'] else ''}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    headers = [
+        _("统计期"),
+        _("排名"),
+        _("服务商"),
+        _("统一社会信用代码"),
+        _("服务类别"),
+        _("得分"),
+        _("等级"),
+        _("分项得分"),
+        _("待暂停审查"),
+    ]
+    rows = [
         [
-            _("统计期"),
-            _("排名"),
-            _("服务商"),
-            _("统一社会信用代码"),
-            _("服务类别"),
-            _("得分"),
-            _("等级"),
-            _("分项得分"),
-            _("待暂停审查"),
+            context["period"],
+            row["rank"] or "",
+            row["provider"].name,
+            row["provider"].credit_code,
+            join_list(row["categories"]),
+            Decimal(row["score"]) if row["evaluation"].score is not None else _("无数据"),
+            row["evaluation"].grade,
+            row["summary"],
+            _("是") if row["provider"].flagged_for_review else "",
         ]
+        for row in context["rows"]
+    ]
+    category = f"-{context['category']}" if context["category"] else ""
+    return attachment_response(
+        write_csv(rows, headers),
+        f"provider-evaluation-{context['period']}{category}.csv",
+        CONTENT_TYPES["csv"],
     )
-    for row in context["rows"]:
-        writer.writerow(
-            [
-                context["period"],
-                row["rank"] or "",
-                row["provider"].name,
-                row["provider"].credit_code,
-                join_list(row["categories"]),
-                row["score"] if row["evaluation"].score is not None else _("无数据"),
-                row["evaluation"].grade,
-                row["summary"],
-                _("是") if row["provider"].flagged_for_review else "",
-            ]
-        )
-    return response
 
 
 @login_required

@@ -241,7 +241,7 @@ def test_template_download(world, client, file_format):
     client.force_login(world.users["county_officer"])
     response = client.get(reverse("diagnosis:import_template"), {"format": file_format})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    table = read_table(io.BytesIO(b"".join(response.streaming_content)), f"模板.{file_format}")
+    table = read_table(io.BytesIO(response.getvalue()), f"模板.{file_format}")
     assert table.headers == [c.header for c in COLUMNS]
     assert table.rows[0].cells[0] == COLUMNS[0].example
 

@@ -117,6 +117,7 @@ def start_worker(
         CELERY_RESULT_BACKEND=str(app.conf.result_backend),
         DATABASE_URL=db_url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra_env or {})
