@@ -9,7 +9,15 @@ Contract:
   its log; nothing is skipped.
 - Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` set, Redis (``make test-pg``);
   otherwise a throwaway SQLite broker that needs no server, so ``make test`` also proves a real
-  worker round trip.
+  worker round trip. On Redis the worker runs as in production (heartbeats, gossip, mingle,
+  remote control); the SQLAlchemy transport has no broadcast, so there they are off.
+- Queue: the worker consumes only this test process's queue (``CELERY_TASK_DEFAULT_QUEUE`` of
+  ``config.settings.test``, one per process), so parallel test processes (pytest-xdist) sharing
+  one Redis never take each other's tasks. The queue is purged before and after.
+- Results: ``config.ping`` is the one task that stores its result; the result backend is the one
+  the test settings name (next to the SQLite broker, or Redis).
+- The tests that use it run on one xdist worker (group ``celery-worker``, see
+  ``tests/conftest.py``), so a parallel run starts one worker process, not one per xdist worker.
 - ``real_worker`` (function scope) switches the test process from eager execution to sending
   tasks through the broker for the duration of one test, and hands over the worker.
 """
@@ -100,8 +108,10 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         db_url = database_url(connection.settings_dict)
     broker_url = app.conf.broker_url
-    if broker_url.startswith("redis://"):
-        app.control.purge()  # tasks left by an interrupted earlier run must not reach this worker
+    queue = app.conf.task_default_queue
+    on_redis = broker_url.startswith(("redis://", "rediss://", "redis+socket://"))
+    if on_redis:
+        app.control.purge()  # this process's queue only: nothing left over may reach this worker
 
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_FILE", "DJANGO_SETTINGS_MODULE"}}
     env.update(
@@ -110,6 +120,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_TASK_ALWAYS_EAGER="0",
         CELERY_BROKER_URL=broker_url,
         CELERY_RESULT_BACKEND=str(app.conf.result_backend),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
         DATABASE_URL=db_url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         PYTHONUNBUFFERED="1",
@@ -117,9 +128,10 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-        "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"test-worker-{os.getpid()}@%h",
+        "-l", "info", "-Q", queue, "-n", f"test-worker-{os.getpid()}@%h",
     ]  # fmt: skip
+    if not on_redis:
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -137,6 +149,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         app.conf.task_always_eager = eager
     yield worker
     _stop(process)
+    if on_redis:
+        app.control.purge()
 
 
 @pytest.fixture
