@@ -1,4 +1,4 @@
-"""Writes of accounts: staff accounts of organisations.
+"""Writes of accounts: staff accounts of organisations, API tokens.
 
 Callers decide who may create an account (the rules differ for clinics and providers); these
 functions only make a valid one.
@@ -10,7 +10,9 @@ import string
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from .authentication import token_expired
 from .models import Organisation, User
 
 _PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -45,3 +47,20 @@ def staff_account_create(
     user.full_clean()
     user.save()
     return user, password
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """The API token of ``user``: the current one while it is valid, else a new one.
+
+    A token older than ``settings.API_TOKEN_TTL`` is refused by
+    ``accounts.authentication.ExpiringTokenAuthentication``; this deletes it and issues a fresh
+    key, so signing in again is how a client renews its token.
+    """
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_expired(token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token

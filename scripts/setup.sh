@@ -2,7 +2,8 @@
 # Make this checkout ready to run and test; quick when everything is already in place.
 #
 #   1. Debian packages (CJK font and HarfBuzz for WeasyPrint PDFs, Chromium for browser tests,
-#      gettext for translations, poppler-utils to look at PDFs): installed with apt-get only when
+#      gettext for translations, poppler-utils to look at PDFs, redis-server for `make run`'s
+#      Celery broker): installed with apt-get only when
 #      `dpkg -s` says one is missing. As root apt-get runs directly; otherwise through `sudo -n`
 #      if that works; otherwise the script stops and names the packages. SKIP_APT=1 skips it.
 #   2. A virtualenv in .venv (VENV=… to change) with Python 3.11 (PYTHON=… to choose).
@@ -13,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="${VENV:-$ROOT/.venv}"
-APT_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium gettext poppler-utils)
+APT_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium gettext poppler-utils redis-server)
 
 log() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }

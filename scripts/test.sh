@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# `make test` / `make test-pg`: set up like `make run`, then ruff and the whole pytest suite.
+# `make test` / `make test-pg`: set up like `make run`, then ruff (lint and format), the import
+# contracts (lint-imports, when .importlinter exists) and the whole pytest suite.
 #
-# Extra arguments go to pytest. The environment picks the databases: nothing set → SQLite and a
+# The suite runs in parallel with pytest-xdist: TEST_WORKERS processes (default `auto`, one per
+# core; TEST_WORKERS=0 runs in this process), `--dist loadgroup` so the worker and browser tests
+# each stay on one process (see tests/conftest.py). Extra arguments go to pytest. The environment picks the databases: nothing set → SQLite and a
 # throwaway SQLite broker; `make test-pg` sets DATABASE_URL (PostgreSQL), REDIS_URL and
 # CELERY_REAL_WORKER=1. Browser tests run too (Debian's /usr/bin/chromium).
 # A run that collects no test fails: a suite that runs nothing has not passed.
@@ -32,10 +35,17 @@ fi
 
 log "ruff check ."
 ruff check .
+log "ruff format --check ."
+ruff format --check .
+if [ -f .importlinter ]; then
+    log "lint-imports (.importlinter)"
+    lint-imports
+fi
 
-log "pytest (DATABASE_URL=${DATABASE_URL:-<SQLite>}, REDIS_URL=${REDIS_URL:-<none>}, CELERY_REAL_WORKER=${CELERY_REAL_WORKER:-0})"
+TEST_WORKERS="${TEST_WORKERS:-auto}"
+log "pytest -n $TEST_WORKERS (DATABASE_URL=${DATABASE_URL:-<SQLite>}, REDIS_URL=${REDIS_URL:-<none>}, CELERY_REAL_WORKER=${CELERY_REAL_WORKER:-0})"
 set +e
-python -m pytest "$@"
+python -m pytest -n "$TEST_WORKERS" --dist loadgroup "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

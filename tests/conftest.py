@@ -1,7 +1,12 @@
 """Shared fixtures: a small world with one user per role and enterprises in and out of each scope.
 
-The users come from the role table (``tests/roles.py``). World (東湖区 360102 and 西湖区 360103 are
-in 南昌市 360100; 浔阳区 360403 is in 九江市 360400):
+Parallel runs (pytest-xdist, ``--dist loadgroup``): the tests that start a Celery worker process
+(``tests/integration``) and those that drive Chromium (``tests/browser``) are each kept on one
+xdist worker (groups ``celery-worker`` and ``browser``), so their module-scoped worker process
+and browser start once per run rather than once per xdist worker. Each xdist worker has its own
+test database (see ``config.settings.test``), so correctness does not depend on the grouping.
+
+The users come from the role table (``tests/roles.py``). World (東湖区 360102 and 西湖区 360103 are in 南昌市 360100; 浔阳区 360403 is in 九江市 360400):
 - ``ent_donghu``: 东湖区, assigned to ``commissioner``, engaged with ``clinic`` and ``provider``,
   the enterprise of ``enterprise_user``.
 - ``ent_xihu``: 西湖区 (same city, other county), unassigned, not engaged.
@@ -13,8 +18,10 @@ and an out-of-scope object of every kind.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Organisation
 from tests.factories import EnterpriseFactory, OrganisationFactory, engage, region
@@ -28,6 +35,27 @@ from tests.roles import (  # noqa: F401  (ALL_ROLES re-exported for modules impo
     make_enterprise_user,
     make_users,
 )
+
+TESTS = Path(__file__).resolve().parent
+XDIST_GROUPS = {TESTS / "integration": "celery-worker", TESTS / "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Put each test under ``XDIST_GROUPS``' folders into that xdist group (before xdist reads it)."""
+    for item in items:
+        path = Path(str(item.path))
+        for folder, group in XDIST_GROUPS.items():
+            if folder in path.parents:
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """Each test starts in the default language: a request with ``Accept-Language: en`` leaves
+    English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -1,14 +1,19 @@
 """Settings shared by every environment.
 
 Everything that differs between machines comes from the environment:
-``DATABASE_URL`` (default: a SQLite file under ``var/``), ``REDIS_URL`` (optional; without it
-Celery uses a broker that needs no server), ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``.
+``DATABASE_URL`` (default: a SQLite file under ``var/``), ``CONN_MAX_AGE`` (PostgreSQL only),
+``REDIS_URL`` (the Celery broker; without it a SQLite broker that is only good enough for
+development — ``config.settings.production`` refuses it), ``SECRET_KEY``, ``DEBUG``,
+``ALLOWED_HOSTS``, ``API_TOKEN_TTL_DAYS``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -64,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,12 +99,22 @@ TEMPLATES = [
 
 
 def database_config(url: str) -> dict:
-    """Parse ``DATABASE_URL``; SQLite gets WAL, a busy timeout and IMMEDIATE transactions.
+    """Parse ``DATABASE_URL`` into Django's ``DATABASES["default"]``.
 
-    The web server and the Celery worker share the SQLite file, so writers must wait for each
-    other instead of failing with "database is locked".
+    - SQLite gets WAL, a busy timeout and IMMEDIATE transactions: the web server and the Celery
+      worker share the file, so writers must wait for each other instead of failing with
+      "database is locked". Connections are not kept (``CONN_MAX_AGE=0``): opening one is free.
+    - Any other database (PostgreSQL) keeps its connection open for ``CONN_MAX_AGE`` seconds
+      (environment, default 60; 0 turns it off) and checks it with a cheap query before reusing
+      it (``CONN_HEALTH_CHECKS``), so a restarted server costs one failed-over request, not an
+      error. A connection belongs to one thread of one process: nothing is shared across the fork
+      of gunicorn or Celery workers (which is why this is preferred to psycopg's pool here).
     """
-    config = dj_database_url.parse(url, conn_max_age=0)
+    if url.startswith("sqlite"):
+        config = dj_database_url.parse(url, conn_max_age=0)
+    else:
+        conn_max_age = int(os.environ.get("CONN_MAX_AGE", "60"))
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "timeout": 30,
@@ -104,11 +124,39 @@ def database_config(url: str) -> dict:
     return config
 
 
+def durable_broker(url: str) -> bool:
+    """Whether a Celery broker URL is Redis or AMQP, the brokers production accepts.
+
+    Redis: ``redis://``, ``rediss://``, ``redis+socket:///path`` (unix socket), ``sentinel://``;
+    AMQP: ``amqp://``, ``amqps://``, ``pyamqp://``. Not kombu's SQLAlchemy transport (the
+    development fallback), which never restores a message fetched by a worker that died and can
+    drop a publish on a busy SQLite file, nor the in-memory or filesystem ones.
+    """
+    return urlsplit(url).scheme.lower() in {
+        "redis", "rediss", "redis+socket", "sentinel", "amqp", "amqps", "pyamqp",
+    }  # fmt: skip
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": database_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username + address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lock-out (django-axes), for the login page and the API token exchange alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused for
+# AXES_COOLOFF_TIME, even with the right password. A success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -148,7 +196,7 @@ IMPORT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -165,6 +213,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# An API token is refused this long after it was issued; asking for a token again issues a new one.
+API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "数字化转型诊断服务平台 API",
     "DESCRIPTION": _("江西省制造业数字化转型诊断服务平台接口。所有数据按当前用户的管辖范围过滤。"),
@@ -183,18 +234,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Content-Security-Policy (django-csp 4): only this site's own scripts, styles, fonts and images
+# (plus data: images); no inline script or style, no plugins, no framing. Templates keep their
+# JavaScript in static/js/. A view that needs more says so with django-csp's decorators (the API
+# docs page: see config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Celery: JSON only, late acks (a task whose worker dies is redelivered), time limits.
-# Broker: CELERY_BROKER_URL if given, else REDIS_URL, else kombu's SQLAlchemy transport on a SQLite
-# file (no server needed; a worker polls it). Results likewise.
+# Broker: CELERY_BROKER_URL if given, else REDIS_URL (`make run` starts its own Redis), else
+# kombu's SQLAlchemy transport on a SQLite file: development only — it never restores a message
+# fetched by a worker that died and may drop a publish on a busy file, so production refuses it.
+# Results: nothing in the product reads a task's return value (the job row is the truth), so
+# none is stored unless CELERY_RESULT_BACKEND asks for a backend and a task for its result.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = (
     os.environ.get("CELERY_BROKER_URL") or REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
-CELERY_RESULT_BACKEND = (
-    os.environ.get("CELERY_RESULT_BACKEND")
-    or REDIS_URL
-    or f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
-)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -10,6 +10,16 @@ Celery
 - Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` (``make test-pg``), Redis; otherwise a
   throwaway SQLite broker (kombu's SQLAlchemy transport) in a temporary directory of this process,
   so ``make test`` proves a real worker round trip too, and never feeds the ``make run`` worker.
+- Queue: each test process sends to a queue of its own (``dsp-test-<pid>``, or
+  ``CELERY_TASK_DEFAULT_QUEUE`` from the environment, which is how the worker it starts listens
+  to the same one), so parallel test processes (pytest-xdist) sharing one Redis never take each
+  other's tasks.
+- Results: the product stores none (``base``); here a result backend next to the broker lets the
+  worker tests see ``config.ping``'s answer (the one task that asks for its result).
+
+Sign-in lock-out (django-axes) is off here because Django's test ``Client.login()`` and bare
+``authenticate()`` calls carry no request, which axes refuses; ``tests/accounts/test_lockout.py``
+turns it on to test it.
 
 Database
 - SQLite tests use a file (one per test process, in the temp directory) rather than memory,
@@ -48,11 +58,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CELERY_REAL_WORKER = env_bool("CELERY_REAL_WORKER", False)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"dsp-test-{os.getpid()}"
 if not os.environ.get("CELERY_BROKER_URL") and not (CELERY_REAL_WORKER and REDIS_URL):
     _celery_dir = tempfile.mkdtemp(prefix="dsp-test-celery-")
     atexit.register(shutil.rmtree, _celery_dir, ignore_errors=True)
     CELERY_BROKER_URL = f"sqla+sqlite:///{_celery_dir}/broker.sqlite3"
     CELERY_RESULT_BACKEND = f"db+sqlite:///{_celery_dir}/results.sqlite3"
+else:
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or REDIS_URL or None
+
+AXES_ENABLED = False
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

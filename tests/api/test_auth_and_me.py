@@ -1,6 +1,11 @@
-"""Signing in to the API (session or token), anonymous refusal, and ``/me``."""
+"""Signing in to the API (session or token), token expiry, anonymous refusal, and ``/me``."""
+
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.roles import ALL_ROLES, OFFICERS
@@ -59,6 +64,51 @@ def test_bad_token_is_refused(world):
     response = client.get("/api/v1/me/")
     assert response.status_code == 401
     assert "令牌" in response.data["detail"]
+
+
+def obtain_token(username: str = "nc_city") -> str:
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": "pass12345"}, format="json"
+    )
+    assert response.status_code == 200
+    return response.data["token"]
+
+
+def age_token(key: str, age: timedelta) -> None:
+    Token.objects.filter(key=key).update(created=timezone.now() - age)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_expired_token_is_refused_with_a_clear_401(world, language):
+    key = obtain_token()
+    age_token(key, settings.API_TOKEN_TTL + timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert ("已过期" if language == "zh-hans" else "has expired") in response.data["detail"]
+    assert "/api/v1/auth/token/" in response.data["detail"]
+
+
+def test_token_just_inside_its_lifetime_works(world):
+    key = obtain_token()
+    age_token(key, settings.API_TOKEN_TTL - timedelta(minutes=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/me/").status_code == 200
+
+
+def test_obtaining_a_token_again_renews_an_expired_one_only(world):
+    key = obtain_token()
+    assert obtain_token() == key  # still valid: the same token
+    age_token(key, settings.API_TOKEN_TTL + timedelta(days=1))
+    renewed = obtain_token()
+    assert renewed != key
+    assert not Token.objects.filter(key=key).exists()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {renewed}")
+    assert client.get("/api/v1/me/").data["username"] == "nc_city"
 
 
 def test_session_auth_works(world):

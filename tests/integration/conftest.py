@@ -9,7 +9,15 @@ Contract:
   its log; nothing is skipped.
 - Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` set, Redis (``make test-pg``);
   otherwise a throwaway SQLite broker that needs no server, so ``make test`` also proves a real
-  worker round trip.
+  worker round trip. On Redis the worker runs as in production (heartbeats, gossip, mingle,
+  remote control); the SQLAlchemy transport has no broadcast, so there they are off.
+- Queue: the worker consumes only this test process's queue (``CELERY_TASK_DEFAULT_QUEUE`` of
+  ``config.settings.test``, one per process), so parallel test processes (pytest-xdist) sharing
+  one Redis never take each other's tasks. The queue is purged before and after.
+- Results: ``config.ping`` is the one task that stores its result; the result backend is the one
+  the test settings name (next to the SQLite broker, or Redis).
+- The tests that use it run on one xdist worker (group ``celery-worker``, see
+  ``tests/conftest.py``), so a parallel run starts one worker process, not one per xdist worker.
 - ``start_worker`` / ``stop_worker`` start and stop further workers (the job-recovery tests kill
   one mid-job and start another).
 - ``real_worker`` (function scope) switches the test process from eager execution to sending
@@ -30,6 +38,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 90
+ON_REDIS = ("redis://", "rediss://", "redis+socket://")
 
 
 @dataclass
@@ -108,6 +117,9 @@ def start_worker(
 
     db_url = database_url(connection.settings_dict)
     broker_url = app.conf.broker_url
+    queue = app.conf.task_default_queue
+    on_redis = broker_url.startswith(ON_REDIS)
+
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_FILE", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -115,6 +127,7 @@ def start_worker(
         CELERY_TASK_ALWAYS_EAGER="0",
         CELERY_BROKER_URL=broker_url,
         CELERY_RESULT_BACKEND=str(app.conf.result_backend),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
         DATABASE_URL=db_url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
@@ -124,9 +137,10 @@ def start_worker(
     log_path = log_dir / f"{name}.log"
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-        "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"{name}-{os.getpid()}@%h",
+        "-l", "info", "-Q", queue, "-n", f"{name}-{os.getpid()}@%h",
     ]  # fmt: skip
+    if not on_redis:
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -154,12 +168,14 @@ def stop_worker(worker: Worker) -> None:
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     from config.celery import app
 
-    if app.conf.broker_url.startswith("redis://"):
-        app.control.purge()  # tasks left by an interrupted earlier run must not reach this worker
+    if app.conf.broker_url.startswith(ON_REDIS):
+        app.control.purge()  # this process's queue only: nothing left over may reach this worker
     with django_db_blocker.unblock():
         worker = start_worker(tmp_path_factory.mktemp("celery-worker"), name="test-worker")
     yield worker
     stop_worker(worker)
+    if app.conf.broker_url.startswith(ON_REDIS):
+        app.control.purge()
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+/* The import job page (templates/diagnosis/import_job.html, while a step runs): polls the job's status every second; reloads the page when the status changes. No libraries. */
+(function () {
+  "use strict";
+  var box = document.getElementById("import-progress");
+  if (!box || box.getAttribute("data-active") !== "1" || !window.fetch) { return; }
+  var url = box.getAttribute("data-status-url");
+  var status = box.getAttribute("data-status");
+  var bar = box.querySelector("progress");
+  var text = box.querySelector(".progress-text");
+  var label = document.getElementById("import-status");
+  function poll() {
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+      .then(function (data) {
+        if (data.status !== status) { window.location.reload(); return; }
+        if (bar) { bar.value = data.percent; bar.textContent = data.percent + "%"; }
+        if (text) { text.textContent = text.textContent.replace(/\d+ \/ \d+/, data.processed_rows + " / " + data.total_rows); }
+        if (label) { label.textContent = data.status_display; }
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 1000);
+})();
