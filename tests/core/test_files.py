@@ -76,7 +76,7 @@ def test_rejects_download_view_through_private_storage(world, client):
 def test_migration_moves_existing_files_into_private_storage(world):
     from django.apps import apps
 
-    migration = importlib.import_module("diagnosis.migrations.0003_importjob_files_private_storage")
+    migration = importlib.import_module("diagnosis.migrations.0007_importjob_files_private_storage")
     legacy = Path(settings.MEDIA_ROOT) / "imports/2024/01/old.csv"
     legacy.parent.mkdir(parents=True, exist_ok=True)
     legacy.write_bytes(b"old upload")

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, Role, User
@@ -90,7 +91,7 @@ def test_providers_statuses_history_and_qualifications(demo):
     assert all(p.status_changes.exists() for p in providers)
     assert all(p.categories.exists() and p.regions_served.exists() for p in providers)
     assert Qualification.objects.expired().exists()
-    assert Qualification.objects.filter(valid_until__gte=date.today()).exists()
+    assert Qualification.objects.filter(valid_until__gte=timezone.localdate()).exists()
     assert len({p.home_region.code for p in providers}) == 11
     assert Provider.objects.get(organisation__name=PROVIDER_NAME).status == "admitted"
     assert User.objects.get(username="fuwushang").organisation.provider.status == "admitted"

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from diagnosis.models import Visit
 from diagnosis.selectors.assignment import caseload_summary
 from tests.factories import EnterpriseFactory, region
 from tests.roles import ALL_ROLES
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def days(n: int) -> datetime.date:

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.urls import urlpatterns as root_urlpatterns
@@ -16,7 +17,7 @@ from tests.roles import ALL_ROLES, ENTERPRISES, OFFICERS
 urlpatterns = [path("api/v1/", include("diagnosis.api.assignment")), *root_urlpatterns]
 pytestmark = pytest.mark.urls(__name__)
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def may_log(world, role, which) -> bool:

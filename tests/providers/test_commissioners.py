@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -49,7 +50,7 @@ def test_register_creates_account_and_profile(world):
     user = profile.user
     assert user.username == "13800000001" and user.role == Role.COMMISSIONER and user.region.code == "360100"
     assert user.check_password(password)
-    assert profile.tier == "city" and profile.active and profile.registered_on == datetime.date.today()
+    assert profile.tier == "city" and profile.active and profile.registered_on == timezone.localdate()
 
 
 @pytest.mark.parametrize(
@@ -154,7 +155,7 @@ def test_training_records(world, profiles):
             actor=world.users["admin"],
             profile=profiles["jj"],
             title="t",
-            held_on=datetime.date.today() + datetime.timedelta(days=3),
+            held_on=timezone.localdate() + datetime.timedelta(days=3),
             hours=1,
         )
 

@@ -265,7 +265,7 @@ def test_request_permissions_and_period(world, django_capture_on_commit_callback
             evaluation_request(actor=world.users[role], period=JAN)
     with pytest.raises(ValidationError):
         evaluation_request(actor=world.users["province_officer"], period=last_complete_period()[:4] + "13")
-    current = date.today().strftime("%Y%m")
+    current = timezone.localdate().strftime("%Y%m")
     with pytest.raises(ValidationError):
         evaluation_request(actor=world.users["province_officer"], period=current)
 

@@ -1,9 +1,8 @@
 """Evaluation pages, CSV and API: the scope matrix over every role, content and query counts."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from reporting.models import EvaluationRun, ProviderEvaluation
@@ -66,7 +65,7 @@ def test_recompute_scope(client, world, evaluated, role, django_capture_on_commi
 
 
 def test_recompute_of_the_current_month_says_why(client, world, evaluated):
-    period = date.today().strftime("%Y%m")
+    period = timezone.localdate().strftime("%Y%m")
     response = page(
         client,
         world.users["province_officer"],

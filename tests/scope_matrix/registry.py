@@ -24,9 +24,10 @@ How a case is judged (``expected`` below), for a role and the ``in`` or ``out`` 
 when the role may see that object.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from tests.roles import ANONYMOUS, OFFICERS, PROVINCE_ROLES, REAL_ROLES
 
@@ -106,7 +107,7 @@ def _action(action):
 
 
 def _today() -> str:
-    return datetime.date.today().isoformat()
+    return timezone.localdate().isoformat()
 
 
 _NO_URL_OBJECT = lambda obj: {}  # noqa: E731  (the object travels in the body, not the URL)

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from accounts.models import Organisation
 from diagnosis.models import Engagement, ImportJob, Visit
@@ -120,7 +121,7 @@ def build_scope_world() -> ScopeWorld:
     world = build_world()
     users = world.users
     sw = ScopeWorld(world)
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     def put(kind, inside, outside, marker_in, marker_out):
         sw.objects[kind] = {"in": inside, "out": outside}
