@@ -19,7 +19,7 @@ Contract:
   password ``DEMO_PASSWORD``: province officers, one officer per city (and zone) and per county,
   commissioners (province, city and ``commissioners`` per county tier, each with a
   ``CommissionerProfile``) with most enterprises of their county assigned to them (an open
-  ``Assignment`` each), providers and clinics with staff and engagements, enterprise users with
+  ``Assignment`` each), providers (with published solutions) and clinics with staff and engagements, enterprise users with
   an ``EnterpriseAccount``, and visits over the last 90 days.
 
 Each record kind is one small ``seed_<kind>(ctx)`` function run in order by ``seed_scale``; a later
@@ -35,6 +35,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -63,7 +64,7 @@ from diagnosis.demo import (
     is_above_designated_size,
     size_class_for,
 )
-from diagnosis.demo_services import VISIT_SUMMARIES
+from diagnosis.demo_services import SOLUTION_WORDS, VISIT_SUMMARIES
 from diagnosis.models import (
     ENTERPRISE_FIELDS,
     Assignment,
@@ -74,7 +75,14 @@ from diagnosis.models import (
     Visit,
 )
 from diagnosis.services import history_value
-from providers.models import Clinic, CommissionerProfile, Provider, ServiceCategory
+from providers.models import (
+    BusinessScenario,
+    Clinic,
+    CommissionerProfile,
+    Provider,
+    ServiceCategory,
+    Solution,
+)
 from regions.codes import credit_code_check_char
 from regions.models import Region
 
@@ -91,6 +99,7 @@ ACCOUNT_SHARE = 0.02
 #: Share of assigned enterprises visited in the last 90 days (1–2 visits each).
 VISITED_SHARE = 0.45
 PROVIDERS = 30
+SOLUTIONS_PER_PROVIDER = 3
 STAFF_PER_ORGANISATION = 2
 #: Enterprises each clinic is engaged with for a diagnosis, per 1,000 enterprises in the register.
 CLINIC_ENGAGEMENTS_PER_1000 = 10
@@ -387,6 +396,39 @@ def seed_clinics(ctx: ScaleContext) -> None:
     _staff(ctx, organisations, Role.CLINIC_STAFF, "clinic")
 
 
+def seed_solutions(ctx: ScaleContext) -> None:
+    """Published solutions (``SOLUTIONS_PER_PROVIDER`` per provider), each for its business scenario."""
+    rng = ctx.rng("solutions")
+    scenarios = {s.code: s for s in BusinessScenario.objects.order_by("sort_order")}
+    now = timezone.now()
+    solutions, solution_scenarios = [], []
+    for index, provider in enumerate(ctx.providers, 1):
+        for n in range(1, SOLUTIONS_PER_PROVIDER + 1):
+            words, scenario = rng.choice(SOLUTION_WORDS)
+            low = Decimal(rng.randrange(2, 30))
+            solution_scenarios.append(scenarios.get(scenario) or next(iter(scenarios.values()), None))
+            solutions.append(
+                Solution(
+                    provider=provider,
+                    title=f"规模测试{index:02d}{words}解决方案（{n}）",
+                    summary=f"面向中小制造企业的{words}，小快轻准、按需订阅，一般 1–3 个月上线。",
+                    industries=rng.sample(sorted(INDUSTRY_CLASSES), rng.choice((1, 2))),
+                    price_min=low,
+                    price_max=low + Decimal(rng.randrange(5, 80)) + Decimal("0.5"),
+                    deployment=rng.choice(Solution.Deployment.values),
+                    status=Solution.Status.PUBLISHED,
+                    published_at=now - timedelta(days=rng.randint(0, 300)),
+                )
+            )
+    created = _bulk(Solution, solutions, ctx, "solutions")
+    links = [
+        Solution.scenarios.through(solution_id=solution.pk, businessscenario_id=scenario.pk)
+        for solution, scenario in zip(created, solution_scenarios, strict=True)
+        if scenario is not None
+    ]
+    _bulk(Solution.scenarios.through, links, ctx, "solution_scenarios")
+
+
 def seed_enterprises(ctx: ScaleContext) -> None:
     """The register, assigned to county commissioners, with one "create" history row each."""
     rng = ctx.rng("enterprises")
@@ -516,6 +558,7 @@ STEPS: list[Callable[[ScaleContext], None]] = [
     seed_commissioners,
     seed_providers,
     seed_clinics,
+    seed_solutions,
     seed_enterprises,
     seed_assignments,
     seed_engagements,
