@@ -32,6 +32,7 @@ The vocabulary and national rules (size classes, weights, names) are the demo's 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -113,9 +114,10 @@ class ScaleSeedError(RuntimeError):
 
 @dataclass
 class ScaleResult:
-    """Rows written per record kind (``{"enterprises": 20000, …}``) and the seconds it took."""
+    """Rows written per record kind (``{"enterprises": 20000, …}``) and seconds per step."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, kind: str, n: int) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + n
@@ -605,7 +607,9 @@ def seed_scale(
         result=ScaleResult(),
     )
     for step in STEPS:
+        started = time.perf_counter()
         step(ctx)
+        ctx.result.seconds[step.__name__] = time.perf_counter() - started
     return ctx.result
 
 

@@ -36,13 +36,19 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(
                 json.dumps(
-                    {"seconds": round(elapsed, 2), "rows": result.counts, **dataset_sample()},
+                    {
+                        "seconds": round(elapsed, 2),
+                        "rows": result.counts,
+                        "step_seconds": result.seconds,
+                        **dataset_sample(),
+                    },
                     ensure_ascii=False,
                 )
             )
             return
         for kind, n in result.counts.items():
             self.stdout.write(f"  {kind:<24}{n:>9,}")
+        self.stdout.write("  " + ", ".join(f"{step} {s:.1f} s" for step, s in result.seconds.items()))
         sample = dataset_sample()
         self.stdout.write(
             self.style.SUCCESS(f"规模测试数据已写入 / scale data set written in {elapsed:.1f} s.")
