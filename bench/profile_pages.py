@@ -6,8 +6,10 @@ Runs in-process (Django's test client, no HTTP server) against the database ``be
 seeded (same ``DATABASE_URL`` default; run the load benchmark once first). Nothing is written
 except the province officer's API token if it is missing. For each page of the load benchmark:
 
-- the median wall time of ``--repeat`` renders, the number of queries and the median SQL time
-  (``CaptureQueriesContext``), and wall − SQL (Python: views, forms, templates);
+- the median wall time of ``--repeat`` renders, the median CPU time of this process (the Python
+  side: views, forms, templates, and the driver; PostgreSQL runs in its own process), the number
+  of queries and the median SQL time (``CaptureQueriesContext``), and wall − SQL. On a busy machine
+  the CPU column is the steadier one;
 - ``EXPLAIN (ANALYZE, BUFFERS)`` of the ``--explain`` slowest queries of one render;
 - with ``--profile PAGE``, the cProfile of one render of that page (top functions by cumulative
   time).
@@ -88,22 +90,24 @@ def main() -> int:
         connection.ensure_connection()
     print(f"new database connection: {(time.perf_counter() - started) / 20 * 1000:.1f} ms each\n")
 
-    print(f"{'page':<18}{'wall ms':>9}{'queries':>9}{'SQL ms':>9}{'Python ms':>11}")
-    print("-" * 56)
+    print(f"{'page':<18}{'wall ms':>9}{'CPU ms':>9}{'queries':>9}{'SQL ms':>9}{'wall-SQL':>10}")
+    print("-" * 64)
     slowest: dict[str, list[dict]] = {}
     for key, (c, path) in pages.items():
         response = c.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        walls, sqls = [], []
+        walls, cpus, sqls = [], [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as captured:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 c.get(path)
                 walls.append((time.perf_counter() - t0) * 1000)
+                cpus.append((time.process_time() - c0) * 1000)
             sqls.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         slowest[key] = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[: args.explain]
-        wall, sql = statistics.median(walls), statistics.median(sqls)
-        print(f"{key:<18}{wall:>9.1f}{len(captured.captured_queries):>9}{sql:>9.1f}{wall - sql:>11.1f}")
+        wall, cpu, sql = statistics.median(walls), statistics.median(cpus), statistics.median(sqls)
+        queries = len(captured.captured_queries)
+        print(f"{key:<18}{wall:>9.1f}{cpu:>9.1f}{queries:>9}{sql:>9.1f}{wall - sql:>10.1f}")
 
     for key, queries in slowest.items():
         if key == "bare":
