@@ -44,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -344,6 +345,12 @@ def targets(sample: dict, officer: str, commissioner: str) -> list[Target]:
     ]
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (CJK characters take two)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
+
+
 def print_table(report: dict) -> None:
     meta = report["meta"]
     print()
@@ -368,7 +375,7 @@ def print_table(report: dict) -> None:
     for row in report["pages"]:
         aim = "yes" if row["meets_aim"] else "NO"
         print(
-            f"{row['label']:<34}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
+            f"{_pad(row['label'], 34)}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
             f"{row['ratio']:>8.2f}  {aim}"
         )
     print()
