@@ -4,8 +4,8 @@ Contract: ``navigation(request)`` returns ``{"nav": {...}}`` with
 
 - ``enterprises_url``: the enterprise list (always, for signed-in users);
 - ``import_url``: the register import page, or ``""`` when the user may not import
-  (``scope.can_import_enterprises``) or the import pages are not installed yet;
-- ``api_docs_url``: the API documentation, or ``""`` for anyone but officers (``scope.is_officer``);
+  (``permissions.can_import_enterprises``) or the import pages are not installed yet;
+- ``api_docs_url``: the API documentation, or ``""`` for anyone but officers (``permissions.is_officer``);
 - ``can_create_enterprise``: whether to offer "新建企业档案";
 - ``active``: which nav entry the current page belongs to (``"enterprises"``, ``"import"`` or ``""``);
 - ``items``: the other areas the user may open, as ``[{"key", "url", "label", "current"}]``, in
@@ -19,12 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
-from .scope import Reach, can_create_enterprise, can_import_enterprises, is_officer, scope_for
-
-
-def _is_province(user) -> bool:
-    return is_officer(user) and scope_for(user).reach == Reach.ALL
-
+from .permissions import can_create_enterprise, can_import_enterprises, is_officer, is_province
 
 #: (key, URL name, label, who sees it, namespace + url-name prefix that marks the entry current)
 MENU = [
@@ -34,7 +29,7 @@ MENU = [
     ("solutions", "providers:solution_list", _("解决方案"), lambda u: is_officer(u) or u.role == Role.PROVIDER_STAFF, ("providers", "solution")),
     ("clinics", "providers:clinic_list", _("诊所与中心"), lambda u: is_officer(u) or u.role in (Role.CLINIC_STAFF, Role.PROVIDER_STAFF), ("providers", "clinic")),
     ("commissioners", "providers:commissioner_list", _("数字专员"), is_officer, ("providers", "commissioner")),
-    ("league", "reporting:provider_league", _("服务商评价"), _is_province, ("reporting", "provider")),
+    ("league", "reporting:provider_league", _("服务商评价"), is_province, ("reporting", "provider")),
     ("my_evaluation", "reporting:my_evaluation", _("本机构评价"), lambda u: u.role == Role.PROVIDER_STAFF, ("reporting", "my_evaluation")),
     ("targets", "reporting:targets", _("目标完成情况"), is_officer, ("reporting", "targets")),
     ("directory", "directory:index", _("服务目录"), lambda u: True, ("directory", "")),

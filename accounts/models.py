@@ -1,13 +1,17 @@
 """Users, their roles and what anchors their scope (a region, an organisation or an enterprise).
 
-The scope itself is decided in one place, ``accounts.scope``; models elsewhere expose
-``visible_to(user)`` querysets built from it.
+The scope itself is decided in one place, ``accounts.scope``: each scoped model declares
+``scope = ScopeRule(...)`` and gets ``visible_to(user)`` from ``ScopedQuerySet``. Roles live in
+``accounts.roles`` (re-exported here) so that the scope engine can use them without importing models.
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .roles import OFFICER_ROLES, ORGANISATION_ROLES, ROLE_REGION_LEVELS, Role  # noqa: F401 (re-exported)
+from .scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule
 
 
 class Organisation(models.Model):
@@ -29,6 +33,18 @@ class Organisation(models.Model):
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("所在地区")
     )
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. Officers and commissioners: organisations located in their region (those
+    #: without a region only for the province). Clinic and provider staff: their own organisation.
+    #: Enterprise users: none.
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=InRegion("region"),
+        assigned=InRegion("region"),
+        organisation=OfOrganisation("pk"),
+    )
+
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
@@ -36,28 +52,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    PROVINCE_OFFICER = "province_officer", _("省工信厅")
-    CITY_OFFICER = "city_officer", _("市工信局")
-    COUNTY_OFFICER = "county_officer", _("县工信局")
-    COMMISSIONER = "commissioner", _("数字专员")
-    CLINIC_STAFF = "clinic_staff", _("诊所人员")
-    PROVIDER_STAFF = "provider_staff", _("服务商人员")
-    ENTERPRISE_USER = "enterprise_user", _("企业用户")
-
-
-#: Which region level each region-anchored role must be given.
-ROLE_REGION_LEVELS = {
-    Role.PROVINCE_OFFICER: {"province"},
-    Role.CITY_OFFICER: {"city", "zone"},
-    Role.COUNTY_OFFICER: {"county"},
-    Role.COMMISSIONER: {"province", "city", "zone", "county"},
-}
-OFFICER_ROLES = {Role.PROVINCE_OFFICER, Role.CITY_OFFICER, Role.COUNTY_OFFICER}
-ORGANISATION_ROLES = {Role.CLINIC_STAFF, Role.PROVIDER_STAFF}
 
 
 class User(AbstractUser):

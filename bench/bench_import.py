@@ -1,6 +1,7 @@
 """Benchmark of the register import against a bare ``bulk_create`` of the same rows.
 
     python bench/bench_import.py [--rows 20000] [--format csv|xlsx]
+    python bench/bench_import.py --read-only [--rows 20000]
 
 Without ``DATABASE_URL`` it migrates a throwaway SQLite file in a temporary directory (the regions
 load with the migrations); with ``DATABASE_URL`` it creates and afterwards drops Django's test
@@ -14,6 +15,10 @@ Steps, all in one process on the same database:
 - re-run: the same file again (every row unchanged; nothing written);
 - baseline: ``Enterprise.objects.bulk_create`` of the same rows, objects built beforehand, after
   the register is emptied again; every ratio is against this time.
+
+``--read-only`` times reading alone, nothing imported: the same rows as XLSX through
+``core.tabular.read_table`` (python-calamine) and through openpyxl in read-only mode (how the
+register was read before, the baseline of that table), and as CSV through ``read_table``.
 """
 
 import argparse
@@ -33,7 +38,7 @@ if str(ROOT) not in sys.path:
 
 def generate_rows(n: int, counties: list[tuple[str, str]]) -> list[dict[str, str]]:
     """``n`` valid rows spread over every county (codes and short names alternately)."""
-    from diagnosis.demo_codes import make_credit_code
+    from regions.codes import make_credit_code
 
     rows = []
     for i in range(n):
@@ -120,10 +125,58 @@ def timed(label: str, func, results: list) -> object:
     return value
 
 
+def openpyxl_rows(path: Path) -> list[list[str]]:
+    """The XLSX read the way the register import read it before core.tabular (openpyxl, read-only)."""
+    import openpyxl
+
+    from core.tabular import cell_text
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        return [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_only(rows: list[dict[str, str]], workdir: Path, database: str) -> int:
+    import django
+
+    from core.tabular import read_table
+    from diagnosis.services.register import REGISTER_COLUMNS
+
+    xlsx, csv_path = write_file(rows, workdir, "xlsx"), write_file(rows, workdir, "csv")
+    results: list[tuple[str, float]] = []
+    baseline_rows = timed("XLSX, openpyxl read-only (baseline)", lambda: openpyxl_rows(xlsx), results)
+    table = timed(
+        "XLSX, read_table (python-calamine)",
+        lambda: read_table(xlsx, xlsx.name, columns=REGISTER_COLUMNS),
+        results,
+    )
+    csv_table = timed(
+        "CSV, read_table", lambda: read_table(csv_path, csv_path.name, columns=REGISTER_COLUMNS), results
+    )
+    assert [r.cells for r in table.rows] == baseline_rows[1:], "calamine and openpyxl disagree"
+    assert [r.cells for r in csv_table.rows] == baseline_rows[1:], "CSV and XLSX disagree"
+    n = len(rows)
+    print()
+    print(f"Register reading benchmark: {n:,} rows, {xlsx.stat().st_size / 1024:,.0f} KB XLSX, {database}")
+    print(f"Python {platform.python_version()}, Django {django.get_version()}, {platform.machine()}")
+    print()
+    print(f"{'step':<40}{'seconds':>10}{'rows/s':>12}{'× baseline':>13}")
+    print("-" * 75)
+    baseline = results[0][1]
+    for label, seconds in results:
+        print(f"{label:<40}{seconds:>10.2f}{n / seconds:>12,.0f}{seconds / baseline:>13.2f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--read-only", action="store_true", help="time reading only: calamine vs openpyxl")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -138,8 +191,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from diagnosis.imports import enterprise_register_import, read_table
     from diagnosis.models import Enterprise
+    from diagnosis.services.register import enterprise_register_import, read_table
     from regions.models import Region
 
     old_name = connection.settings_dict["NAME"]
@@ -155,6 +208,8 @@ def main() -> int:
             database = f"{connection.display_name} {version}"
         counties = list(Region.objects.counties().order_by("code").values_list("code", "short_name"))
         rows = generate_rows(args.rows, counties)
+        if args.read_only:
+            return read_only(rows, workdir, database)
         path = write_file(rows, workdir, args.format)
         results: list[tuple[str, float]] = []
         counts = {}

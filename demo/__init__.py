@@ -1,0 +1,1 @@
+"""Demo data for every app. Production code never imports it."""

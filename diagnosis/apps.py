@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DiagnosisConfig(AppConfig):
     name = "diagnosis"
     verbose_name = _("企业档案与诊断")
+
+    def ready(self) -> None:
+        from core.jobs import register_sweep
+        from diagnosis.models import ImportJob
+        from diagnosis.services.imports import import_job_enqueue
+
+        register_sweep(ImportJob, enqueue=import_job_enqueue)

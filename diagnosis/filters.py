@@ -14,10 +14,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from diagnosis.models import Enterprise
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
 from regions.models import Region
-
-from .models import Enterprise
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -54,7 +53,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is not None:
-            from .selectors import commissioner_choices
+            from diagnosis.selectors.enterprises import commissioner_choices
 
             self.filters["commissioner"].queryset = commissioner_choices(actor=actor)
 

@@ -1,16 +1,46 @@
-"""Enterprise archive pages (views.py) and the register import flow (views_import.py)."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits."""
 
 from django.urls import path
 
-from . import views, views_caseload, views_import
+from diagnosis.views import assignment, engagements, enterprises, imports, visits
 
 app_name = "diagnosis"
 
 urlpatterns = [
-    path("", views.enterprise_list_view, name="enterprise_list"),
-    path("new/", views.enterprise_create_view, name="enterprise_create"),
-    path("<int:pk>/", views.enterprise_detail_view, name="enterprise_detail"),
-    path("<int:pk>/edit/", views.enterprise_edit_view, name="enterprise_edit"),
-    *views_import.urlpatterns,
-    *views_caseload.urlpatterns,
+    path("", enterprises.enterprise_list_view, name="enterprise_list"),
+    path("new/", enterprises.enterprise_create_view, name="enterprise_create"),
+    path("<int:pk>/", enterprises.enterprise_detail_view, name="enterprise_detail"),
+    path("<int:pk>/edit/", enterprises.enterprise_edit_view, name="enterprise_edit"),
+    # the register import
+    path("import/", imports.import_upload_view, name="import_upload"),
+    path("import/help/", imports.import_help_view, name="import_help"),
+    path("import/template/", imports.import_template_view, name="import_template"),
+    path("import/jobs/", imports.import_jobs_view, name="import_jobs"),
+    path("import/jobs/<int:pk>/", imports.import_job_view, name="import_job"),
+    path("import/jobs/<int:pk>/status/", imports.import_job_status_view, name="import_job_status"),
+    path("import/jobs/<int:pk>/confirm/", imports.import_confirm_view, name="import_confirm"),
+    path("import/jobs/<int:pk>/cancel/", imports.import_cancel_view, name="import_cancel"),
+    path("import/jobs/<int:pk>/rejects/", imports.import_rejects_view, name="import_rejects"),
+    # caseload and assignment
+    path("caseload/", assignment.caseload_view, name="caseload"),
+    path("assign/", assignment.assign_view, name="assign"),
+    path("commissioners/<int:user_id>/caseload/", assignment.caseload_of_view, name="caseload_of"),
+    path(
+        "commissioners/<int:user_id>/deactivate/",
+        assignment.commissioner_deactivate_view,
+        name="commissioner_deactivate",
+    ),
+    path("<int:pk>/assign/", assignment.assign_one_view, name="assign_one"),
+    # engagements and visits
+    path("<int:pk>/engage/", engagements.engage_view, name="engage"),
+    path(
+        "<int:pk>/engage/<int:engagement_id>/close/",
+        engagements.engagement_close_view,
+        name="engagement_close",
+    ),
+    path("<int:pk>/visits/", visits.visit_list_view, name="visit_list"),
+    path("<int:pk>/visits/new/", visits.visit_log_view, name="visit_log"),
+    path(
+        "<int:pk>/visits/<int:visit_id>/done/", visits.visit_follow_up_done_view, name="visit_follow_up_done"
+    ),
 ]

@@ -15,7 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role
-from accounts.scope import Reach, scope_for
+from accounts.scope import (
+    EVERYTHING,
+    Distinct,
+    InRegion,
+    OfOrganisation,
+    OfUser,
+    ScopedQuerySet,
+    ScopeRule,
+    ServesRegion,
+    Through,
+    Where,
+)
 
 MONEY = {"max_digits": 15, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
@@ -58,41 +69,7 @@ class BusinessScenario(models.Model):
         return self.name
 
 
-def _officer_region_filter(scope, field: str) -> Q | None:
-    """Q for rows whose ``field`` (a region FK path) lies in an officer's region; None for all."""
-    if scope.reach == Reach.ALL:
-        return None
-    return Q(**{f"{field}__path__startswith": scope.region_path})
-
-
-def _is_officer(user) -> bool:
-    return bool(
-        user.is_superuser
-        or user.role in {Role.ADMIN, Role.PROVINCE_OFFICER, Role.CITY_OFFICER, Role.COUNTY_OFFICER}
-    )
-
-
-class ProviderQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProviderQuerySet":
-        """Province and administrators: all. City/county officers: providers based in their region
-        or admitted and serving it (a region served inside theirs, or one above it: a provider
-        serving 南昌市 or the whole province serves 东湖区). Provider staff: their own provider.
-        Everyone else: none (the public directory is a separate, published-only view)."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.REGION and _is_officer(user):
-            parts = [p for p in scope.region_path.split("/") if p]
-            above = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts) - 1)]
-            serving = Q(status=Provider.Status.ADMITTED) & (
-                Q(regions_served__path__startswith=scope.region_path) | Q(regions_served__path__in=above)
-            )
-            home = Q(home_region__path__startswith=scope.region_path)
-            return self.filter(pk__in=self.model.objects.filter(home | serving).values("pk"))
-        if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:
-            return self.filter(organisation_id=scope.organisation_id)
-        return self.none()
-
+class ProviderQuerySet(ScopedQuerySet):
     def admitted(self) -> "ProviderQuerySet":
         return self.filter(status=Provider.Status.ADMITTED)
 
@@ -130,6 +107,18 @@ class Provider(models.Model):
 
     objects = ProviderQuerySet.as_manager()
 
+    #: Province and administrators: all. City/county officers: providers based in their region, or
+    #: admitted and serving it (a region served inside theirs, or one above it: a provider serving
+    #: 南昌市 or the whole province serves 东湖区). Provider staff: their own provider. Everyone
+    #: else: none (the public directory is a separate, published-only view).
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=Distinct(
+            InRegion("home_region") | (Where(status=Status.ADMITTED) & ServesRegion("regions_served"))
+        ),
+        organisation={Role.PROVIDER_STAFF: OfOrganisation("organisation")},
+    )
+
     class Meta:
         verbose_name = _("服务商")
         verbose_name_plural = _("服务商")
@@ -159,6 +148,11 @@ class ProviderStatusChange(models.Model):
     reason = models.TextField(_("理由"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: A provider's status history is seen by whoever sees the provider.
+    scope = ScopeRule.every_reach(Through("provider"))
+
     class Meta:
         verbose_name = _("入库状态变更")
         verbose_name_plural = _("入库状态变更")
@@ -168,12 +162,9 @@ class ProviderStatusChange(models.Model):
         return f"{self.provider_id}: {self.from_status} → {self.to_status}"
 
 
-class QualificationQuerySet(models.QuerySet):
+class QualificationQuerySet(ScopedQuerySet):
     def expired(self, on=None) -> "QualificationQuerySet":
         return self.filter(valid_until__lt=on or timezone.localdate())
-
-    def visible_to(self, user) -> "QualificationQuerySet":
-        return self.filter(provider__in=Provider.objects.visible_to(user))
 
 
 class Qualification(models.Model):
@@ -187,6 +178,9 @@ class Qualification(models.Model):
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
 
     objects = QualificationQuerySet.as_manager()
+
+    #: Whoever sees the provider sees its qualifications.
+    scope = ScopeRule.every_reach(Through("provider"))
 
     class Meta:
         verbose_name = _("资质")
@@ -205,21 +199,7 @@ class Qualification(models.Model):
             raise ValidationError({"valid_until": _("有效期至不能早于生效日期。")})
 
 
-class ClinicQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ClinicQuerySet":
-        """Province: all. Officers and commissioners: those in their region. Clinic staff: their own.
-        Provider staff: the clinics their provider operates. Enterprise users: none."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach in (Reach.REGION, Reach.ASSIGNED):
-            return self.filter(region__path__startswith=scope.region_path)
-        if scope.reach == Reach.ORGANISATION:
-            if user.role == Role.CLINIC_STAFF:
-                return self.filter(organisation_id=scope.organisation_id)
-            return self.filter(operator_id=scope.organisation_id)
-        return self.none()
-
+class ClinicQuerySet(ScopedQuerySet):
     def open(self) -> "ClinicQuerySet":
         return self.filter(status=Clinic.Status.OPEN)
 
@@ -258,6 +238,18 @@ class Clinic(models.Model):
 
     objects = ClinicQuerySet.as_manager()
 
+    #: Province: all. Officers and commissioners: those in their region. Clinic staff: their own.
+    #: Provider staff: the clinics their provider operates. Enterprise users: none.
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=InRegion("region"),
+        assigned=InRegion("region"),
+        organisation={
+            Role.CLINIC_STAFF: OfOrganisation("organisation"),
+            Role.PROVIDER_STAFF: OfOrganisation("operator"),
+        },
+    )
+
     class Meta:
         verbose_name = _("诊所与促进中心")
         verbose_name_plural = _("诊所与促进中心")
@@ -281,6 +273,11 @@ class ClinicStatusChange(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: A clinic's open/closed history is seen by whoever sees the clinic.
+    scope = ScopeRule.every_reach(Through("clinic"))
+
     class Meta:
         verbose_name = _("诊所状态变更")
         verbose_name_plural = _("诊所状态变更")
@@ -288,20 +285,6 @@ class ClinicStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinic_id}: {self.from_status} → {self.to_status}"
-
-
-class CommissionerProfileQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CommissionerProfileQuerySet":
-        """Province: all. City/county officers: commissioners filed in their region. A commissioner:
-        their own record. Everyone else: none."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.REGION and _is_officer(user):
-            return self.filter(user__region__path__startswith=scope.region_path)
-        if scope.reach == Reach.ASSIGNED:
-            return self.filter(user_id=scope.user_id)
-        return self.none()
 
 
 class CommissionerProfile(models.Model):
@@ -330,7 +313,11 @@ class CommissionerProfile(models.Model):
     active = models.BooleanField(_("在岗"), default=True)
     deactivated_on = models.DateField(_("离岗日期"), null=True, blank=True)
 
-    objects = CommissionerProfileQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. City/county officers: commissioners filed in their region. A commissioner:
+    #: their own record. Everyone else: none.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("user__region"), assigned=OfUser("user"))
 
     class Meta:
         verbose_name = _("数字专员")
@@ -362,6 +349,11 @@ class TrainingRecord(models.Model):
     organiser = models.CharField(_("主办单位"), max_length=200, blank=True)
     certificate = models.CharField(_("结业证书编号"), max_length=100, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the commissioner's record sees their trainings.
+    scope = ScopeRule.every_reach(Through("commissioner"))
+
     class Meta:
         verbose_name = _("培训记录")
         verbose_name_plural = _("培训记录")
@@ -371,21 +363,9 @@ class TrainingRecord(models.Model):
         return self.title
 
 
-class SolutionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SolutionQuerySet":
-        """Province: all. Provider staff: their provider's (any status). Other signed-in users with a
-        scope: published ones of admitted providers (as the public directory shows)."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:
-            return self.filter(provider__organisation_id=scope.organisation_id)
-        if scope.reach == Reach.NONE:
-            return self.none()
-        return self.published()
-
+class SolutionQuerySet(ScopedQuerySet):
     def published(self) -> "SolutionQuerySet":
-        return self.filter(status=Solution.Status.PUBLISHED, provider__status=Provider.Status.ADMITTED)
+        return self.filter(Solution.PUBLISHED)
 
 
 class Solution(models.Model):
@@ -422,7 +402,23 @@ class Solution(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    #: Published: its status is published and its provider admitted (as the public directory shows).
+    PUBLISHED = Q(status=Status.PUBLISHED, provider__status=Provider.Status.ADMITTED)
+
     objects = SolutionQuerySet.as_manager()
+
+    #: Province: all. Provider staff: their provider's (any status). Other signed-in users with a
+    #: scope (officers, commissioners, clinic staff, enterprise users): the published ones.
+    scope = ScopeRule(
+        all=EVERYTHING,
+        region=Where(PUBLISHED),
+        assigned=Where(PUBLISHED),
+        organisation={
+            Role.PROVIDER_STAFF: OfOrganisation("provider__organisation"),
+            Role.CLINIC_STAFF: Where(PUBLISHED),
+        },
+        enterprise=Where(PUBLISHED),
+    )
 
     class Meta:
         verbose_name = _("解决方案")
@@ -446,6 +442,11 @@ class SolutionReview(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     reason = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the solution sees its review steps (as its detail page shows them).
+    scope = ScopeRule.every_reach(Through("solution"))
 
     class Meta:
         verbose_name = _("方案审核记录")

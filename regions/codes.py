@@ -139,3 +139,18 @@ def industry_label(code: str) -> str:
     section = section_of(code[:2]) or ""
     name = MANUFACTURING_DIVISIONS.get(code[:2], "")
     return f"{section}{code} {name}".strip()
+
+
+def make_credit_code(division_code: str, serial: int, *, prefix: str = "91") -> str:
+    """A valid 18-character credit code, deterministic in its arguments (templates, demo data, tests).
+
+    ``prefix`` (91 = an enterprise registered with the market regulator), the 6-digit
+    ``division_code``, a 9-character organisation code derived from ``serial``, then the check character.
+    """
+    body = []
+    n = serial
+    for _position in range(9):
+        n, r = divmod(n, 31)
+        body.append(CREDIT_CODE_CHARSET[r])
+    first17 = f"{prefix}{division_code[:6]}{''.join(reversed(body))}"
+    return first17 + credit_code_check_char(first17)

@@ -1,6 +1,14 @@
-"""Reads over the division tree: lookups by code, full name and short name."""
+"""Reads over the division tree: lookups by code, full name and short name; choice lists."""
+
+import time
+from functools import lru_cache
 
 from .models import Region
+
+#: Choice lists of the division tree are kept this long in each process. The tree changes by data
+#: migration (a new division plan), rarely by the admin; a list page must not rebuild a hundred
+#: counties from the database on every request.
+CHOICES_TTL_SECONDS = 300
 
 
 class RegionLookupError(ValueError):
@@ -17,6 +25,26 @@ def region_list(*, level: str | None = None) -> list[Region]:
     if level:
         qs = qs.filter(level=level)
     return list(qs.in_customary_order())
+
+
+def region_choice_groups(path: str = "", *, levels: tuple[str, ...] = ("county",)) -> list:
+    """``[(parent name, [(code, name), …]), …]`` of the regions at ``levels`` under ``path`` ("" =
+    the whole province), in customary order, grouped by parent; cached per process (see
+    ``CHOICES_TTL_SECONDS``). The values are region codes."""
+    return _region_choice_groups(path, levels, int(time.monotonic() // CHOICES_TTL_SECONDS))
+
+
+@lru_cache(maxsize=256)
+def _region_choice_groups(path: str, levels: tuple[str, ...], _epoch: int) -> list:
+    rows = (
+        Region.objects.filter(level__in=levels, path__startswith=path)
+        .order_by("parent__sort_order", "sort_order", "code")
+        .values_list("code", "name", "parent__name")
+    )
+    groups: dict[str, list] = {}
+    for code, name, parent in rows:
+        groups.setdefault(parent or "", []).append((code, name))
+    return list(groups.items())
 
 
 class CountyResolver:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import EvaluationRun, EvaluationWeights, ProgrammeTarget, ProviderEvaluation
+from reporting.models import EvaluationRun, EvaluationWeights, ProgrammeTarget, ProviderEvaluation
 
 
 @admin.register(EvaluationWeights)
@@ -33,7 +33,9 @@ class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = [
         "period",
         "status",
+        "attempts",
         "started_at",
+        "heartbeat_at",
         "finished_at",
         "providers_count",
         "scored_count",

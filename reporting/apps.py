@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("统计与通报")
+
+    def ready(self) -> None:
+        from core.jobs import register_sweep
+        from reporting.models import EvaluationRun
+        from reporting.services.evaluation import evaluation_catch_up, evaluation_enqueue
+
+        register_sweep(EvaluationRun, enqueue=evaluation_enqueue, catch_up=evaluation_catch_up)

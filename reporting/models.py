@@ -6,7 +6,7 @@ Evaluation (issue "The service system", part 2):
   by ``effective_from`` (the row in force for a month is the latest one starting on or before the
   month's last day). Weights are exact Decimals that must add up to 1.
 - ``ProviderEvaluation`` is one provider's result for one month (``YYYYMM``), written only by
-  ``reporting.services_evaluation.evaluation_run``; ``EvaluationRun`` is the status row of that job.
+  ``reporting.services_evaluation.evaluation_run``; ``EvaluationRun`` is the status row of that job (a ``core.jobs.Job``).
 
 Targets (part 7): ``ProgrammeTarget`` holds the plan's targets as data (indicator, year, region).
 """
@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scope import Reach, scope_for
+from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule
+from core.jobs import Job
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -139,27 +140,25 @@ class EvaluationWeights(models.Model):
         return row
 
 
-class EvaluationRun(models.Model):
-    """The status row of one month's evaluation: the truth about the job (the broker is a doorbell)."""
+class EvaluationRun(Job):
+    """The status row of one month's evaluation (``core.jobs``): the truth about the job.
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("等待计算")
-        RUNNING = "running", _("正在计算")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+    Created by a person's request, by the sweep's catch-up once the month is due (the 1st at
+    02:00, or later if the machine was off then), or by the management command.
+    """
 
     period = models.CharField(_("统计期"), max_length=6, unique=True, validators=[period_validator])
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     providers_count = models.PositiveIntegerField(_("参评服务商"), default=0)
     scored_count = models.PositiveIntegerField(_("有得分"), default=0)
     flagged_count = models.PositiveIntegerField(_("新标记待审查"), default=0)
-    message = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: The evaluation job is the province's: province officers and administrators only.
+    scope = ScopeRule(all=EVERYTHING)
 
     class Meta:
         verbose_name = _("服务商评价计算")
@@ -168,17 +167,6 @@ class EvaluationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} ({self.status})"
-
-
-class ProviderEvaluationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProviderEvaluationQuerySet":
-        """Province officers and administrators: all. Provider staff: their own provider's. Others: none."""
-        scope = scope_for(user)
-        if scope.reach == Reach.ALL:
-            return self.all()
-        if scope.reach == Reach.ORGANISATION and user.role == Role.PROVIDER_STAFF:
-            return self.filter(provider__organisation_id=scope.organisation_id)
-        return self.none()
 
 
 class ProviderEvaluation(models.Model):
@@ -209,7 +197,13 @@ class ProviderEvaluation(models.Model):
     weights = models.ForeignKey(EvaluationWeights, on_delete=models.PROTECT, related_name="evaluations")
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 
-    objects = ProviderEvaluationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province officers and administrators: all. Provider staff: their own provider's. Others: none
+    #: (a city officer sees the league's figures through the province, not per provider).
+    scope = ScopeRule(
+        all=EVERYTHING, organisation={Role.PROVIDER_STAFF: OfOrganisation("provider__organisation")}
+    )
 
     class Meta:
         verbose_name = _("服务商绩效评价")
@@ -241,6 +235,12 @@ class ProgrammeTarget(models.Model):
         _("目标值"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. City/county officers: the targets of their region and the regions below it
+    #: (``reporting.selectors.targets`` shows exactly those rows). Everyone else: none.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
 
     class Meta:
         verbose_name = _("工作目标")

@@ -1,28 +1,18 @@
 """Celery tasks of reporting: thin wrappers that take a period and call a service.
 
-``evaluate_providers`` runs monthly from beat (``CELERY_BEAT_SCHEDULE["evaluate-providers-monthly"]``,
-the 1st at 02:00, for the month just ended) and on demand from the league table's "重新计算".
-The ``EvaluationRun`` row decides whether there is work left, so a duplicate delivery does nothing.
+``evaluate_providers`` is enqueued by ``core.jobs`` for an ``EvaluationRun`` row: on demand from
+the league table's "重新计算", when the sweep catches up a month that became due (the 1st at
+02:00), and when the sweep re-rings a run whose message or worker was lost. The row decides
+whether there is work left, so a duplicate delivery does nothing.
 """
 
 from celery import shared_task
-from django.db import OperationalError
 
-from . import services_evaluation
+from reporting.services import evaluation as services_evaluation
 
 
-@shared_task(
-    name="reporting.tasks.evaluate_providers",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    max_retries=3,
-    retry_backoff=5,
-    retry_backoff_max=120,
-    retry_jitter=True,
-)
-def evaluate_providers(self, period: str | None = None) -> str:
+@shared_task(name="reporting.tasks.evaluate_providers", acks_late=True)
+def evaluate_providers(period: str | None = None) -> str:
     """Evaluate the providers for ``period`` (``YYYYMM``; None → the previous month); returns the run's status."""
     period = period or services_evaluation.last_complete_period()
-    run = services_evaluation.evaluation_run(period=period, resume=self.request.retries > 0)
-    return run.status
+    return services_evaluation.evaluation_run(period=period).status

@@ -2,15 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from reporting.views import evaluation, targets
 
 app_name = "reporting"
 
 urlpatterns = [
-    path("providers/league/", views.provider_league, name="provider_league"),
-    path("providers/league.csv", views.provider_league_csv, name="provider_league_csv"),
-    path("providers/league/recompute/", views.evaluation_recompute, name="evaluation_recompute"),
-    path("providers/<int:provider_id>/evaluation/", views.provider_evaluation, name="provider_evaluation"),
-    path("my-evaluation/", views.my_evaluation, name="my_evaluation"),
-    path("targets/", views.targets, name="targets"),
+    path("providers/league/", evaluation.provider_league, name="provider_league"),
+    path("providers/league.csv", evaluation.provider_league_csv, name="provider_league_csv"),
+    path("providers/league/recompute/", evaluation.evaluation_recompute, name="evaluation_recompute"),
+    path(
+        "providers/<int:provider_id>/evaluation/", evaluation.provider_evaluation, name="provider_evaluation"
+    ),
+    path("my-evaluation/", evaluation.my_evaluation, name="my_evaluation"),
+    path("targets/", targets.targets, name="targets"),
 ]

@@ -1,18 +1,33 @@
 """Shared fixtures: a small world with one user per role and enterprises in and out of each scope.
 
-World (東湖区 360102 and 西湖区 360103 are in 南昌市 360100; 浔阳区 360403 is in 九江市 360400):
+The users come from the role table (``tests/roles.py``). World (東湖区 360102 and 西湖区 360103 are
+in 南昌市 360100; 浔阳区 360403 is in 九江市 360400):
 - ``ent_donghu``: 东湖区, assigned to ``commissioner``, engaged with ``clinic`` and ``provider``,
   the enterprise of ``enterprise_user``.
 - ``ent_xihu``: 西湖区 (same city, other county), unassigned, not engaged.
 - ``ent_jiujiang``: 九江 浔阳区 (other city), assigned to ``other_commissioner``.
+
+``users`` is the world's ``{role: user}``; ``user_for(role)`` one of them (None for
+``"anonymous"``). The route matrix (``tests/scope_matrix``) extends this world with an in-scope
+and an out-of-scope object of every kind.
 """
 
 from dataclasses import dataclass
 
 import pytest
 
-from accounts.models import Organisation, Role
-from tests.factories import EnterpriseFactory, OrganisationFactory, engage, make_role_user, region
+from accounts.models import Organisation
+from tests.factories import EnterpriseFactory, OrganisationFactory, engage, region
+from tests.roles import (  # noqa: F401  (ALL_ROLES re-exported for modules importing it from here)
+    ALL_ROLES,
+    ANONYMOUS,
+    IN_CITY,
+    IN_COUNTY,
+    OUT_COUNTY,
+    SIBLING_COUNTY,
+    make_enterprise_user,
+    make_users,
+)
 
 
 @dataclass
@@ -41,43 +56,45 @@ class World:
             "unanchored_officer": set(),
         }[role]
 
+    def user_for(self, role: str):
+        """The user of ``role`` (``tests.roles.ROLE_TABLE``), or None for ``"anonymous"``."""
+        return None if role == ANONYMOUS else self.users[role]
 
-@pytest.fixture
-def world(db) -> World:
+
+def build_world() -> World:
+    """Create the world's organisations, users and enterprises (the caller provides DB access)."""
     clinic = OrganisationFactory(
-        name="东湖数字化诊所", kind=Organisation.Kind.CLINIC, region=region("360102")
+        name="东湖数字化诊所", kind=Organisation.Kind.CLINIC, region=region(IN_COUNTY)
     )
     provider = OrganisationFactory(
-        name="赣云科技服务商", kind=Organisation.Kind.PROVIDER, region=region("360100")
+        name="赣云科技服务商", kind=Organisation.Kind.PROVIDER, region=region(IN_CITY)
     )
-    users = {
-        "admin": make_role_user(Role.ADMIN, username="admin"),
-        "province_officer": make_role_user(Role.PROVINCE_OFFICER, username="prov", region_code="360000"),
-        "city_officer": make_role_user(Role.CITY_OFFICER, username="nc_city", region_code="360100"),
-        "county_officer": make_role_user(Role.COUNTY_OFFICER, username="dh_county", region_code="360102"),
-        "commissioner": make_role_user(Role.COMMISSIONER, username="dh_comm", region_code="360102"),
-        "other_commissioner": make_role_user(Role.COMMISSIONER, username="jj_comm", region_code="360403"),
-        "clinic_staff": make_role_user(Role.CLINIC_STAFF, username="clinic1", organisation=clinic),
-        "provider_staff": make_role_user(Role.PROVIDER_STAFF, username="prov_staff", organisation=provider),
-        "no_role": make_role_user("", username="nobody"),
-        "unanchored_officer": make_role_user(Role.CITY_OFFICER, username="lost_officer"),
-    }
+    users = make_users(clinic=clinic, provider=provider)
     ent_donghu = EnterpriseFactory(
-        county=region("360102"), commissioner=users["commissioner"], name="东湖电子有限公司"
+        county=region(IN_COUNTY), commissioner=users["commissioner"], name="东湖电子有限公司"
     )
-    ent_xihu = EnterpriseFactory(county=region("360103"), name="西湖机械有限公司")
+    ent_xihu = EnterpriseFactory(county=region(SIBLING_COUNTY), name="西湖机械有限公司")
     ent_jiujiang = EnterpriseFactory(
-        county=region("360403"), commissioner=users["other_commissioner"], name="浔阳化工有限公司"
+        county=region(OUT_COUNTY), commissioner=users["other_commissioner"], name="浔阳化工有限公司"
     )
     engage(ent_donghu, clinic)
     engage(ent_donghu, provider)
-    users["enterprise_user"] = make_role_user(
-        Role.ENTERPRISE_USER, username="ent_user", enterprise=ent_donghu
-    )
+    users["enterprise_user"] = make_enterprise_user(ent_donghu)
     return World(users, ent_donghu, ent_xihu, ent_jiujiang, clinic, provider)
 
 
-ALL_ROLES = [
-    "admin", "province_officer", "city_officer", "county_officer", "commissioner", "other_commissioner",
-    "clinic_staff", "provider_staff", "enterprise_user", "no_role", "unanchored_officer",
-]  # fmt: skip
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def users(world) -> dict:
+    """``{role: user}`` for every role of ``tests.roles.ROLE_TABLE``."""
+    return world.users
+
+
+@pytest.fixture
+def user_for(world):
+    """``user_for("county_officer")`` → that role's user of the world; None for ``"anonymous"``."""
+    return world.user_for

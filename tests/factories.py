@@ -5,8 +5,8 @@ import itertools
 import factory
 
 from accounts.models import Organisation, Role, User
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Engagement, Enterprise, EnterpriseAccount
+from regions.codes import make_credit_code
 from regions.models import Region
 
 _serial = itertools.count(1)

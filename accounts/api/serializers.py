@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Organisation, User
-from ..scope import can_create_enterprise, can_edit_enterprise_fields, can_import_enterprises
+from ..permissions import can_create_enterprise, can_edit_enterprise_fields, can_import_enterprises
 
 
 class MeRegionSerializer(serializers.Serializer):
@@ -26,7 +26,7 @@ class MeOrganisationSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     """The user's identity, anchor (region or organisation) and capabilities.
 
-    The capabilities come from ``accounts.scope``, the same predicates the services enforce, so a
+    The capabilities come from ``accounts.permissions``, the same predicates the services enforce, so a
     client may use them to show or hide actions; the server still checks every request.
     """
 

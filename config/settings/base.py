@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,11 +45,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "regions",
     "accounts",
     "providers",
     "diagnosis",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files only scoped views may serve (core.files.private_storage): never under MEDIA_ROOT or a URL.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -160,6 +163,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "数字化转型诊断服务平台 API",
@@ -205,14 +209,14 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Beat schedules (e.g. the monthly evaluation at 02:00) are in Beijing time, not UTC.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat entry: the job sweep (core.jobs) re-rings waiting jobs, reclaims jobs whose worker died
+# and catches up scheduled work that is due (the monthly provider evaluation, due the 1st at 02:00
+# Beijing time, is created by the sweep, so a machine that was off then still runs it).
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stalled-imports": {
-        "task": "diagnosis.tasks.sweep_import_jobs",
-        "schedule": 120.0,
-    },
-    "evaluate-providers-monthly": {
-        "task": "reporting.tasks.evaluate_providers",
-        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    "sweep-jobs": {
+        "task": "core.tasks.sweep_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

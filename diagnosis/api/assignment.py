@@ -11,8 +11,6 @@ Routes are registered in ``urlpatterns``; include them in ``diagnosis/api/urls.p
 """
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,15 +22,16 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
-
-from ..models import Enterprise, EnterpriseChange, Visit
-from ..selectors import commissioner_choices, visit_list
-from ..services_assignment import can_log_visit, enterprise_assign, visit_follow_up_done, visit_log
-from .serializers import UserRefSerializer
+from accounts.permissions import is_officer
+from diagnosis.api.serializers import UserRefSerializer
+from diagnosis.models import Enterprise, EnterpriseChange, Visit
+from diagnosis.permissions import can_log_visit
+from diagnosis.selectors.enterprises import commissioner_choices
+from diagnosis.selectors.visits import visit_list
+from diagnosis.services.assignment import enterprise_assign
+from diagnosis.services.visits import visit_follow_up_done, visit_log
 
 TAG_ASSIGN = _("专员分配")
 TAG_VISITS = _("走访记录")
@@ -41,15 +40,6 @@ ERRORS_WRITE = {
     403: OpenApiResponse(description=_("没有权限进行此操作（附原因）。")),
 }
 NOT_FOUND = {404: OpenApiResponse(description=_("企业或走访记录不存在，或不在您的管辖范围内。"))}
-
-
-def _service(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or gettext("没有权限进行此操作。")) from exc
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -109,8 +99,7 @@ class AssignmentViewSet(GenericViewSet):
         serializer = AssignInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        changed = _service(
-            enterprise_assign,
+        changed = enterprise_assign(
             actor=request.user,
             enterprises=data["enterprise_ids"],
             commissioner=data["commissioner"],
@@ -216,7 +205,7 @@ class VisitViewSet(GenericViewSet):
             raise exceptions.PermissionDenied(
                 gettext("只有该企业的对接数字专员或所在地工信部门可以记录走访。")
             )
-        visit = _service(visit_log, actor=request.user, enterprise=enterprise, **data)
+        visit = visit_log(actor=request.user, enterprise=enterprise, **data)
         visit = self.get_queryset().get(pk=visit.pk)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -230,7 +219,7 @@ class VisitViewSet(GenericViewSet):
     @action(detail=True, methods=["post"], url_path="follow-up", filter_backends=[])
     def follow_up(self, request, pk=None):
         visit = self.get_object()
-        visit = _service(visit_follow_up_done, actor=request.user, visit=visit)
+        visit = visit_follow_up_done(actor=request.user, visit=visit)
         return Response(VisitSerializer(visit).data)
 
 

@@ -17,7 +17,7 @@ from drf_spectacular.drainage import has_override, set_override
 class ActorFilterBackendExtension(DjangoFilterExtension):
     """``DjangoFilterExtension`` for ``ActorFilterBackend`` that types ``to_field_name`` lookups."""
 
-    target_class = "diagnosis.api.views.ActorFilterBackend"
+    target_class = "diagnosis.api.enterprises.ActorFilterBackend"
     match_subclasses = True
     priority = 1
 

@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from diagnosis.models import ENTERPRISE_FIELDS, MONEY, Enterprise, EnterpriseChange
+from diagnosis.selectors.enterprises import commissioner_choices
 from regions.codes import credit_code_problem, normalise_credit_code, normalise_industry_code
 from regions.models import Region
-
-from ..models import ENTERPRISE_FIELDS, MONEY, Enterprise, EnterpriseChange
-from ..selectors import commissioner_choices
 
 DIGITAL_FACTS = (
     "cloud_adopted",

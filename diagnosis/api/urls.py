@@ -7,8 +7,8 @@ visits: see ``diagnosis/api/assignment.py``.
 
 from rest_framework.routers import SimpleRouter
 
-from .assignment import urlpatterns as assignment_urlpatterns
-from .views import EnterpriseViewSet
+from diagnosis.api.assignment import urlpatterns as assignment_urlpatterns
+from diagnosis.api.enterprises import EnterpriseViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")

@@ -17,7 +17,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.forms import ARCHIVE_SECTIONS
+from diagnosis.forms.enterprises import ARCHIVE_SECTIONS
 from diagnosis.models import ENTERPRISE_FIELDS, Enterprise
 from regions.codes import industry_label
 

@@ -1,13 +1,11 @@
 """The clinics API (``/api/v1/clinics/``): scoped list and detail, create, status action.
 
 Contract: reads go through ``providers.selectors.clinics`` (an id outside the scope answers 404
-like one that does not exist); writes go through ``providers.services.clinics``. A Django
-``PermissionDenied`` becomes 403 with its Chinese message, a ``ValidationError`` 400 with field
-errors. Order of answers for a write: 404 → 403 → 400 (format) → 403/400 (rules).
+like one that does not exist); writes go through ``providers.services.clinics``; their Django
+``PermissionDenied`` becomes 403 with its message, a ``ValidationError`` 400 with field errors
+(``core.api.exception_handler``). Order of answers for a write: 404 → 403 → 400 (format) → 403/400 (rules).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +15,9 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from providers.selectors.clinics import ClinicFilter, clinic_get, clinic_list
 from providers.services.clinics import clinic_create, clinic_set_status
 
@@ -46,16 +43,6 @@ class ActorFilterBackend(DjangoFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["actor"] = request.user
         return kwargs
-
-
-def service_call(func, **kwargs):
-    """Call a service, turning Django's PermissionDenied / ValidationError into DRF 403 / 400."""
-    try:
-        return func(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or gettext("没有权限进行此操作。")) from exc
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
 
 
 def pk_from(kwargs) -> int:
@@ -106,7 +93,7 @@ class ClinicViewSet(GenericViewSet):
             raise exceptions.PermissionDenied(gettext("只有省、市、县工信部门可以新建数字化诊所或促进中心。"))
         serializer = ClinicInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        clinic = service_call(clinic_create, actor=request.user, **serializer.validated_data)
+        clinic = clinic_create(actor=request.user, **serializer.validated_data)
         clinic = clinic_get(actor=request.user, pk=clinic.pk)
         return Response(ClinicSerializer(clinic).data, status=status.HTTP_201_CREATED)
 
@@ -122,9 +109,7 @@ class ClinicViewSet(GenericViewSet):
         clinic = clinic_get(actor=request.user, pk=pk_from(self.kwargs))
         serializer = ClinicStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        change = service_call(
-            clinic_set_status, actor=request.user, clinic=clinic, **serializer.validated_data
-        )
+        change = clinic_set_status(actor=request.user, clinic=clinic, **serializer.validated_data)
         return Response(ClinicStatusChangeSerializer(change).data)
 
 

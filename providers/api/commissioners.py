@@ -13,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 from providers.selectors.commissioners import CommissionerFilter, commissioner_get, commissioner_list
 from providers.services.commissioners import commissioner_register
 
-from .clinics import ERRORS_WRITE, NOT_FOUND, ActorFilterBackend, pk_from, service_call
+from .clinics import ERRORS_WRITE, NOT_FOUND, ActorFilterBackend, pk_from
 from .serializers_network import (
     CommissionerInputSerializer,
     CommissionerRegisteredSerializer,
@@ -72,9 +72,7 @@ class CommissionerViewSet(GenericViewSet):
             raise exceptions.PermissionDenied(gettext("只有省、市、县工信部门可以登记数字专员。"))
         serializer = CommissionerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile, password = service_call(
-            commissioner_register, actor=request.user, **serializer.validated_data
-        )
+        profile, password = commissioner_register(actor=request.user, **serializer.validated_data)
         profile = commissioner_get(actor=request.user, pk=profile.pk)
         profile.initial_password = password
         return Response(CommissionerRegisteredSerializer(profile).data, status=status.HTTP_201_CREATED)

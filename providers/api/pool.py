@@ -8,8 +8,6 @@ Contract:
   from the current status, a blank reason).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +16,9 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
-from accounts.scope import is_officer
+from accounts.permissions import is_officer
 
 from ..selectors.pool import ProviderFilter, provider_get, provider_list
 from ..services.pool import provider_transition
@@ -29,10 +26,6 @@ from .serializers_pool import ProviderDetailSerializer, ProviderSerializer, Prov
 
 TAG = _("服务商资源池")
 NOT_FOUND = {404: OpenApiResponse(description=_("服务商不存在或不在您的管辖范围内。"))}
-
-
-def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(as_serializer_error(exc))
 
 
 @extend_schema_view(
@@ -102,12 +95,7 @@ class ProviderViewSet(GenericViewSet):
             raise exceptions.PermissionDenied(gettext("只有工信部门可以变更服务商的入库状态。"))
         serializer = ProviderTransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            provider_transition(actor=request.user, provider=provider, **serializer.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise validation_error(exc) from exc
+        provider_transition(actor=request.user, provider=provider, **serializer.validated_data)
         return Response(ProviderSerializer(provider_get(actor=request.user, pk=provider.pk)).data)
 
 

@@ -6,8 +6,6 @@ Contract: reads through ``providers.selectors.solutions`` (404 out of scope); wr
 (malformed input, a move not allowed from the current status, a provider that is not admitted).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +14,11 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.serializers import as_serializer_error
 from rest_framework.viewsets import GenericViewSet
 
 from ..selectors.pool import own_provider
 from ..selectors.solutions import SolutionFilter, solution_get, solution_list
+from ..services.pool import is_provider_staff_of
 from ..services.solutions import solution_act, solution_create, solution_update
 from .serializers_pool import (
     SolutionDetailSerializer,
@@ -35,16 +33,6 @@ ERRORS = {
     400: OpenApiResponse(description=_("输入有误或当前状态不允许此操作（附原因）。")),
     403: OpenApiResponse(description=_("没有权限进行此操作（附原因）。")),
 }
-
-
-def _call(fn, **kwargs):
-    """Run a service, turning its exceptions into DRF answers (403 with the reason, 400 with errors)."""
-    try:
-        return fn(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(as_serializer_error(exc)) from exc
 
 
 def _action_schema(summary, description):
@@ -131,18 +119,19 @@ class SolutionViewSet(GenericViewSet):
             raise exceptions.PermissionDenied(gettext("只有服务商的工作人员可以新建解决方案。"))
         serializer = SolutionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        solution = _call(
-            solution_create, actor=request.user, provider=provider, data=serializer.validated_data
-        )
+        solution = solution_create(actor=request.user, provider=provider, data=serializer.validated_data)
         response = self._detail(solution)
         response.status_code = status.HTTP_201_CREATED
         return response
 
     def update(self, request, pk=None, partial: bool = False):
         solution = self.get_object()
+        if not is_provider_staff_of(request.user, solution.provider):
+            # the role before the input (404 → 403 → 400): no field errors for those who may not edit
+            raise exceptions.PermissionDenied(gettext("只有该服务商的工作人员可以修改解决方案。"))
         serializer = SolutionInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        _call(solution_update, actor=request.user, solution=solution, data=serializer.validated_data)
+        solution_update(actor=request.user, solution=solution, data=serializer.validated_data)
         return self._detail(solution)
 
     def partial_update(self, request, pk=None):
@@ -153,7 +142,7 @@ class SolutionViewSet(GenericViewSet):
         serializer = SolutionReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data.get("reason", "")
-        _call(solution_act, actor=request.user, solution=solution, action=name, reason=reason)
+        solution_act(actor=request.user, solution=solution, action=name, reason=reason)
         return self._detail(solution)
 
     @_action_schema(

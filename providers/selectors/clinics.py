@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role, User
-from accounts.scope import Reach, scope_for
+from accounts.permissions import is_officer
+from accounts.scope import REGIONS_IN_REACH, restrict
 from providers.models import Clinic, ClinicStatusChange, Provider
 from regions.models import Region
 
@@ -47,13 +48,7 @@ class ClinicFilter(django_filters.FilterSet):
 
 def region_choices(*, actor) -> QuerySet[Region]:
     """Regions inside the actor's regional reach (all for the province; none without a region)."""
-    scope = scope_for(actor)
-    qs = Region.objects.in_customary_order()
-    if scope.reach == Reach.ALL:
-        return qs
-    if scope.reach in (Reach.REGION, Reach.ASSIGNED):
-        return qs.filter(path__startswith=scope.region_path)
-    return qs.none()
+    return restrict(Region.objects.in_customary_order(), REGIONS_IN_REACH, actor)
 
 
 def clinic_list(*, actor, filters: dict | None = None) -> QuerySet[Clinic]:
@@ -104,12 +99,9 @@ def clinic_history(*, actor, clinic: Clinic) -> QuerySet[ClinicStatusChange]:
 def operator_choices(*, actor) -> QuerySet[Organisation]:
     """Organisations the actor may name as a clinic's operator: admitted providers the actor can
     see, and parks and centres in the actor's region (province: all)."""
-    scope = scope_for(actor)
     qs = Organisation.objects.filter(kind__in=["provider", "park", "centre"]).select_related("region")
+    if not is_officer(actor):
+        return qs.none()
     providers = Provider.objects.visible_to(actor).admitted().values("organisation_id")
-    if scope.reach == Reach.ALL:
-        return qs.filter(Q(kind="provider", pk__in=providers) | Q(kind__in=["park", "centre"]))
-    if scope.reach == Reach.REGION:
-        local = Q(kind__in=["park", "centre"], region__path__startswith=scope.region_path)
-        return qs.filter(Q(kind="provider", pk__in=providers) | local)
-    return qs.none()
+    local = Q(kind__in=["park", "centre"], pk__in=Organisation.objects.visible_to(actor).values("pk"))
+    return qs.filter(Q(kind="provider", pk__in=providers) | local)

@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Role, User
-from accounts.scope import Reach, scope_for
+from accounts.permissions import is_provider_staff, is_province
 from regions.codes import normalise_credit_code, normalise_text
 from regions.models import Region
 
@@ -145,7 +145,7 @@ def provider_get(*, actor, pk: int, detail: bool = False) -> Provider:
 
 def application_queue(*, actor) -> QuerySet[Provider]:
     """Applications waiting for a decision, oldest first: the province department only (404 otherwise)."""
-    if scope_for(actor).reach != Reach.ALL:
+    if not is_province(actor):
         raise Http404
     return _with_list_data(
         Provider.objects.visible_to(actor).filter(status=Provider.Status.APPLIED)
@@ -182,7 +182,6 @@ def provider_staff_accounts(*, actor, provider: Provider) -> list[User]:
 
 def own_provider(*, actor) -> Provider | None:
     """The provider a provider-staff user works for, or None."""
-    scope = scope_for(actor)
-    if scope.reach != Reach.ORGANISATION or actor.role != Role.PROVIDER_STAFF:
+    if not is_provider_staff(actor):
         return None
     return Provider.objects.visible_to(actor).select_related("organisation").first()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.scope import Reach, scope_for
+from accounts.permissions import is_province
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_text
 
 from ..models import BusinessScenario, Solution, SolutionReview
@@ -94,7 +94,7 @@ def solution_get(*, actor, pk: int) -> Solution:
 
 def review_queue(*, actor) -> QuerySet[Solution]:
     """Solutions waiting for review, oldest first: the province department only (404 otherwise)."""
-    if scope_for(actor).reach != Reach.ALL:
+    if not is_province(actor):
         raise Http404
     return with_list_data(
         Solution.objects.visible_to(actor).filter(status=Solution.Status.SUBMITTED)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
-from accounts.scope import is_officer, region_in_scope
+from accounts.permissions import is_officer
+from accounts.scope import region_in_scope
 from accounts.services import staff_account_create
 from providers.industries import validate_divisions
 from providers.models import Clinic, ClinicStatusChange, Provider

@@ -7,7 +7,7 @@ county → a county (``CommissionerProfile.clean``). Registering creates the sig
 (role commissioner) with a generated initial password the caller shows once.
 
 Deactivation writes enterprises (the caseload is handed over), so it lives in
-``diagnosis.services_assignment.commissioner_deactivate``.
+``diagnosis.services.assignment.commissioner_deactivate``.
 """
 
 import datetime
@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.scope import is_officer, region_in_scope
+from accounts.permissions import is_officer
+from accounts.scope import region_in_scope
 from accounts.services import generate_password
 from providers.models import CommissionerProfile, TrainingRecord
 

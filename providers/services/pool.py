@@ -22,28 +22,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role
-from accounts.scope import Reach, is_officer, scope_for
 from accounts.services import staff_account_create
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, ProviderStatusChange, Qualification
+from ..permissions import (  # noqa: F401 (TRANSITIONS, PROVINCE, REGIONAL: the table services and tests read)
+    PROVINCE,
+    REGIONAL,
+    TRANSITIONS,
+    is_provider_staff_of,
+    is_province,
+    may_create_staff,
+    may_make_move,
+)
 
 S = Provider.Status
-
-#: Who may make a move: the province department (and administrators) only, or also the city
-#: department whose region holds the provider's home region.
-PROVINCE = "province"
-REGIONAL = "regional"
-
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.APPLIED, S.ADMITTED): PROVINCE,
-    (S.APPLIED, S.REJECTED): PROVINCE,
-    (S.ADMITTED, S.SUSPENDED): REGIONAL,
-    (S.SUSPENDED, S.ADMITTED): REGIONAL,
-    (S.ADMITTED, S.REMOVED): PROVINCE,
-    (S.SUSPENDED, S.REMOVED): PROVINCE,
-    (S.REMOVED, S.ADMITTED): PROVINCE,
-}
 
 #: Statuses from which the same credit code may apply again.
 REAPPLY_FROM = {S.REJECTED, S.REMOVED}
@@ -60,44 +53,6 @@ REAPPLICATION_REASON = "重新在线申请"
 def application_number(provider: Provider) -> str:
     """The number an applicant quotes: ``FWS`` + application date + the provider id (``FWS2025031400042``)."""
     return f"FWS{timezone.localtime(provider.applied_at):%Y%m%d}{provider.pk:05d}"
-
-
-def _is_province(actor) -> bool:
-    return actor is not None and scope_for(actor).reach == Reach.ALL and is_officer(actor)
-
-
-def _is_regional_for(actor, provider: Provider) -> bool:
-    """Province, or a city-level officer whose region holds the provider's home region."""
-    if _is_province(actor):
-        return True
-    scope = scope_for(actor)
-    return (
-        scope.reach == Reach.REGION
-        and actor.role == Role.CITY_OFFICER
-        and provider.home_region.path.startswith(scope.region_path)
-    )
-
-
-def may_transition(actor, provider: Provider, to_status: str) -> bool:
-    """Whether ``actor`` may move ``provider`` to ``to_status`` now (for offering buttons)."""
-    level = TRANSITIONS.get((provider.status, to_status))
-    if level is None:
-        return False
-    return _is_province(actor) if level == PROVINCE else _is_regional_for(actor, provider)
-
-
-def transitions_for(actor, provider: Provider) -> list[str]:
-    """The statuses ``actor`` may move ``provider`` to, in the order of ``Provider.Status``."""
-    return [status for status in S.values if may_transition(actor, provider, status)]
-
-
-def is_provider_staff_of(actor, provider: Provider) -> bool:
-    scope = scope_for(actor)
-    return (
-        scope.reach == Reach.ORGANISATION
-        and actor.role == Role.PROVIDER_STAFF
-        and scope.organisation_id == provider.organisation_id
-    )
 
 
 def _status_label(value: str) -> str:
@@ -214,12 +169,12 @@ def provider_transition(*, actor, provider: Provider, to_status: str, reason: st
                 % {"a": _status_label(from_status), "b": _status_label(to_status)}
             }
         )
-    if level == PROVINCE and not _is_province(actor):
+    if level == PROVINCE and not is_province(actor):
         raise PermissionDenied(
             _("只有省工信厅可以将服务商从“%(a)s”变为“%(b)s”。")
             % {"a": _status_label(from_status), "b": _status_label(to_status)}
         )
-    if level == REGIONAL and not _is_regional_for(actor, locked):
+    if level == REGIONAL and not may_make_move(actor, locked, REGIONAL):
         raise PermissionDenied(_("只有省工信厅或服务商注册地所在设区市的工信局可以暂停或恢复服务商。"))
     reason = (reason or "").strip()
     if not reason:
@@ -304,11 +259,6 @@ def qualification_delete(*, actor, qualification: Qualification) -> None:
     if provider.qualifications.count() <= 1:
         raise ValidationError(_("服务商至少应保留一项资质；请先添加新的资质再删除这一项。"))
     qualification.delete()
-
-
-def may_create_staff(actor, provider: Provider) -> bool:
-    """The province (officers, administrators) or the provider's own staff add staff accounts."""
-    return _is_province(actor) or is_provider_staff_of(actor, provider)
 
 
 @transaction.atomic

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import Reach, is_officer, scope_for
+from accounts.permissions import is_province
 from accounts.text import join_list
 from regions.codes import MANUFACTURING_DIVISIONS
 
 from ..models import Provider, Solution, SolutionReview
-from .pool import is_provider_staff_of
+from ..permissions import is_provider_staff_of
 
 S = Solution.Status
 
@@ -42,10 +42,6 @@ SOLUTION_FIELDS = (
     "title", "summary", "scenarios", "industries", "price_min", "price_max", "deployment", "reference_customers",
 )  # fmt: skip
 RESUBMIT_REASON = "修改已发布的方案，重新提交审核"
-
-
-def is_province(actor) -> bool:
-    return actor is not None and scope_for(actor).reach == Reach.ALL and is_officer(actor)
 
 
 def roles_of(actor, solution: Solution) -> set[str]:

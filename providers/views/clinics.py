@@ -19,9 +19,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from accounts.forms import StaffAccountForm
-from accounts.scope import is_officer, region_in_scope
+from accounts.permissions import is_officer
 from providers.forms.clinics import ClinicCreateForm, ClinicEditForm, ClinicStatusForm
 from providers.industries import division_label
+from providers.permissions import can_manage_clinic
 from providers.selectors.clinics import (
     ClinicFilter,
     clinic_counts,
@@ -33,10 +34,6 @@ from providers.selectors.clinics import (
 from providers.services.clinics import clinic_create, clinic_set_status, clinic_staff_create, clinic_update
 
 PAGE_SIZE = 25
-
-
-def can_manage_clinic(user, clinic) -> bool:
-    return is_officer(user) and region_in_scope(user, clinic.region)
 
 
 @login_required

@@ -18,8 +18,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from accounts.scope import is_officer, region_in_scope
+from accounts.permissions import is_officer
 from providers.forms.commissioners import CommissionerRegisterForm, TrainingRecordForm
+from providers.permissions import can_manage_commissioner
 from providers.selectors.commissioners import (
     CommissionerFilter,
     commissioner_get,
@@ -29,10 +30,6 @@ from providers.selectors.commissioners import (
 from providers.services.commissioners import commissioner_register, training_record_add
 
 PAGE_SIZE = 25
-
-
-def can_manage_commissioner(user, profile) -> bool:
-    return is_officer(user) and region_in_scope(user, profile.user.region)
 
 
 @login_required

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import StaffAccountForm
-from accounts.scope import Reach, is_officer, scope_for
+from accounts.permissions import is_officer, is_province
 
 from ..forms.pool import ProviderProfileForm, QualificationForm, TransitionForm, region_label
 from ..models import Provider
+from ..permissions import is_provider_staff_of, may_create_staff, transitions_for
 from ..selectors.pool import (
     ProviderFilter,
     application_queue,
@@ -41,14 +42,11 @@ from ..selectors.pool import (
 from ..selectors.solutions import provider_solutions
 from ..services.pool import (
     application_number,
-    is_provider_staff_of,
-    may_create_staff,
     provider_staff_create,
     provider_transition,
     provider_update,
     qualification_delete,
     qualification_save,
-    transitions_for,
 )
 
 PAGE_SIZE = 25
@@ -105,7 +103,7 @@ def provider_list_view(request):
             "filter": filterset,
             "page": page,
             "active_filters": active,
-            "is_province": scope_for(request.user).reach == Reach.ALL,
+            "is_province": is_province(request.user),
         },
     )
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms.solutions import ReasonForm, SolutionForm
 from ..models import Solution
+from ..permissions import is_provider_staff_of
 from ..selectors.pool import own_provider
 from ..selectors.solutions import (
     SolutionFilter,
@@ -30,7 +31,6 @@ from ..selectors.solutions import (
     solution_list,
     solution_reviews,
 )
-from ..services.pool import is_provider_staff_of
 from ..services.solutions import ACTION_TARGET, actions_for, solution_act, solution_create, solution_update
 
 PAGE_SIZE = 25

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import ProviderEvaluation
+from reporting.models import ProviderEvaluation
 
 
 class ProviderEvaluationSerializer(serializers.ModelSerializer):

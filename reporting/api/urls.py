@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import ProviderEvaluationViewSet
+from reporting.api.views import ProviderEvaluationViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("evaluations", ProviderEvaluationViewSet, basename="api-evaluation")

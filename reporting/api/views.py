@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from ..models import ProviderEvaluation
-from .serializers import ProviderEvaluationSerializer
+from reporting.api.serializers import ProviderEvaluationSerializer
+from reporting.models import ProviderEvaluation
 
 TAG = _("服务商评价")
 

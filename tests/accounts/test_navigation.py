@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from providers.models import Provider
-from tests.conftest import ALL_ROLES
 from tests.factories import region
+from tests.roles import ALL_ROLES
 
 EXPECTED = {
     "admin": {"providers", "solutions", "clinics", "commissioners", "league", "targets", "directory"},

@@ -3,7 +3,7 @@
 import pytest
 
 from diagnosis.models import Enterprise
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)

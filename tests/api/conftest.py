@@ -5,7 +5,7 @@ import itertools
 import pytest
 from rest_framework.test import APIClient
 
-from diagnosis.demo_codes import make_credit_code
+from regions.codes import make_credit_code
 
 _serial = itertools.count(1)
 

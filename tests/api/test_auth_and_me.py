@@ -3,9 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES, OFFICERS
 
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
 PROTECTED = ["/api/v1/enterprises/", "/api/v1/me/", "/api/v1/regions/"]
 
 

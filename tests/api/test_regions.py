@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES
 
 URL = "/api/v1/regions/"
 CSV = Path(settings.BASE_DIR) / "regions" / "data" / "jiangxi_regions.csv"

@@ -41,7 +41,7 @@ def test_schema_documents_filters_and_money_as_strings(schema):
     params = {p["name"] for p in schema["paths"]["/api/v1/enterprises/"]["get"]["parameters"]}
     assert {
         "q", "region", "county", "industry", "size_class", "above_designated_size", "commissioner",
-        "unassigned", "ordering", "page",
+        "unassigned", "ordering", "cursor", "page_size", "count",
     } <= params  # fmt: skip
     enterprise = schema["components"]["schemas"]["Enterprise"]["properties"]
     assert enterprise["revenue"]["type"] == "string"

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from diagnosis.models import Enterprise
-from diagnosis.services import enterprise_update
+from diagnosis.services.enterprises import enterprise_update
 from tests.factories import EnterpriseFactory, region
 
 from .conftest import navigate, sign_in

@@ -8,9 +8,9 @@ so they are reloaded here (as the browser conftest reloads the regions).
 import pytest
 from django.utils import timezone
 
-from diagnosis.demo_codes import make_credit_code
 from providers.loader import load_categories, load_scenarios
 from providers.models import BusinessScenario, Provider, ServiceCategory
+from regions.codes import make_credit_code
 
 from .conftest import navigate, sign_in
 

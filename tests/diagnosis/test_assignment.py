@@ -6,13 +6,10 @@ from django.urls import reverse
 
 from accounts.models import Role
 from diagnosis.models import Assignment, Enterprise, EnterpriseChange, Visit
-from diagnosis.services_assignment import commissioner_deactivate, enterprise_assign, enterprise_unassign
+from diagnosis.services.assignment import commissioner_deactivate, enterprise_assign, enterprise_unassign
 from providers.models import CommissionerProfile
-from tests.conftest import ALL_ROLES
 from tests.factories import EnterpriseFactory, make_role_user, region
-
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
-ENTERPRISES = ["ent_donghu", "ent_xihu", "ent_jiujiang"]
+from tests.roles import ALL_ROLES, ENTERPRISES, OFFICERS
 
 
 @pytest.fixture

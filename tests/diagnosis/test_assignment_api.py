@@ -7,15 +7,12 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from config.urls import urlpatterns as root_urlpatterns
 from diagnosis.models import Assignment, EnterpriseChange
-from tests.conftest import ALL_ROLES
 from tests.factories import make_role_user
+from tests.roles import ALL_ROLES, ENTERPRISES, OFFICERS
 
 # Until the lead wires diagnosis.api.assignment into diagnosis/api/urls.py, mount it here.
 urlpatterns = [path("api/v1/", include("diagnosis.api.assignment")), *root_urlpatterns]
 pytestmark = pytest.mark.urls(__name__)
-
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
-ENTERPRISES = ["ent_donghu", "ent_xihu", "ent_jiujiang"]
 
 
 @pytest.fixture

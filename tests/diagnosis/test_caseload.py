@@ -6,12 +6,11 @@ import pytest
 from django.urls import reverse
 
 from diagnosis.models import Visit
-from diagnosis.selectors import caseload_summary
-from tests.conftest import ALL_ROLES
+from diagnosis.selectors.assignment import caseload_summary
 from tests.factories import EnterpriseFactory, region
+from tests.roles import ALL_ROLES
 
 TODAY = datetime.date.today()
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
 
 
 def days(n: int) -> datetime.date:

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from diagnosis.models import Engagement
-from diagnosis.services_assignment import engagement_close, engagement_open
+from diagnosis.services.engagements import engagement_close, engagement_open
 from providers.models import Clinic, Provider
-from tests.conftest import ALL_ROLES
 from tests.factories import OrganisationFactory, region
+from tests.roles import ALL_ROLES
 
 ENGAGERS = {
     "admin",

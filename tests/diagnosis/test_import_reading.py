@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from diagnosis.imports import (
+from diagnosis.models import Enterprise, EnterpriseChange
+from diagnosis.services.register import (
     COLUMNS,
     ImportFileError,
     column_map,
@@ -16,7 +17,6 @@ from diagnosis.imports import (
     template_bytes,
     xlsx_cell_text,
 )
-from diagnosis.models import Enterprise, EnterpriseChange
 from tests.diagnosis.test_import_support import (
     HEADERS,
     code,

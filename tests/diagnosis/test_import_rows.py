@@ -1,13 +1,15 @@
 """Row validation: every reason a row is rejected, good rows kept beside bad ones, the rejects file."""
 
 import io
+import json
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
-from diagnosis.demo_codes import make_credit_code
-from diagnosis.imports import rejects_bytes
 from diagnosis.models import Enterprise, EnterpriseChange
+from diagnosis.services.register import rejects_bytes
+from regions.codes import make_credit_code
 from regions.models import Region
 from tests.diagnosis.test_import_support import (
     HEADERS,
@@ -102,8 +104,10 @@ def test_existing_enterprise_outside_the_importers_scope(world, tmp_path):
     rows = [good_row(1), good_row(2, 统一社会信用代码=foreign.credit_code, 企业名称="改到南昌")]
     result = run_import(write_csv(tmp_path / "名录.csv", rows), actor=officer)
     assert [r.number for r in result.rejects] == [3]
-    assert "管辖范围以外" in result.rejects[0].reason and "无权修改" in result.rejects[0].reason
-    assert "浔阳" not in result.rejects[0].reason  # says nothing about where it is
+    reason = result.rejects[0].reason
+    # Says neither where the archive is nor that it lies outside the importer's region.
+    assert reason == "该统一社会信用代码无法由您导入，请联系上级主管部门"
+    assert "浔阳" not in reason and "管辖范围以外" not in reason and "建档" not in reason
     foreign.refresh_from_db()
     assert (foreign.name, foreign.county.code) == ("浔阳化工有限公司", "360403")
 
@@ -201,3 +205,45 @@ def test_rows_are_matched_on_credit_code_from_other_divisions(world, tmp_path):
     other = make_credit_code("360702", 42)
     result = run_import(write_csv(tmp_path / "名录.csv", [good_row(1, 统一社会信用代码=other)]))
     assert result.created == 1 and Enterprise.objects.get(credit_code=other).county.code == "360102"
+
+
+def test_limits_come_from_the_model_and_good_rows_are_kept(world, tmp_path):
+    """Money with more integer digits than ``Enterprise.revenue`` stores (max_digits − decimal_places)
+    and employees beyond the database's integer range are rejected rows, not a failed file."""
+    from diagnosis.services.register import decimal_limits
+
+    integer_digits, places = decimal_limits("revenue")
+    field = Enterprise._meta.get_field("revenue")
+    assert (integer_digits, places) == (field.max_digits - field.decimal_places, field.decimal_places)
+    largest = "9" * integer_digits + "." + "9" * places
+    rows = [
+        good_row(1, **{"营业收入（万元）": largest}),
+        good_row(2, **{"营业收入（万元）": "1" + "0" * integer_digits}),  # one digit too many
+        good_row(3, **{"工业总产值（万元）": "1" + "0" * (integer_digits + 2)}),
+        good_row(4, 从业人员数="2147483648"),
+        good_row(5),
+    ]
+    headers = [*HEADERS, "工业总产值（万元）"]
+    result = run_import(write_csv(tmp_path / "名录.csv", rows, headers=headers))
+    assert [r.number for r in result.rejects] == [3, 4, 5]
+    assert f"整数部分最多{integer_digits}位" in result.rejects[0].reason
+    assert "工业总产值" in result.rejects[1].reason and "数值过大" in result.rejects[2].reason
+    assert result.created == 2
+    assert Enterprise.objects.get(credit_code=code(1)).revenue == Decimal(largest)
+    assert Enterprise.objects.filter(credit_code=code(5)).exists()
+
+
+def test_over_long_cells_are_rejected_never_stored_or_echoed(world, tmp_path):
+    """A 12 KB workbook with two 5 MB cells once produced a 10 MB preview page."""
+    from core.tabular import MAX_CELL_CHARS
+    from diagnosis.services.register import rejects_bytes
+
+    huge = "长" * (5 * 1024 * 1024)
+    rows = [good_row(1, 企业名称=huge), good_row(2, 联系人=huge), good_row(3)]
+    result = run_import(write_xlsx(tmp_path / "名录.xlsx", rows))
+    assert result.created == 1 and [r.number for r in result.rejects] == [2, 3]
+    assert result.rejects[0].reason == f"第2行“企业名称”列内容过长（超过{MAX_CELL_CHARS}字）"
+    assert "第3行“联系人”列内容过长" in result.rejects[1].reason
+    assert len(json.dumps(result.error_list(), ensure_ascii=False)) < 2_000
+    assert len(rejects_bytes(result)) < 50_000
+    assert not Enterprise.objects.filter(credit_code__in=[code(1), code(2)]).exists()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from diagnosis import imports
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Enterprise, EnterpriseChange
+from diagnosis.services import register as imports
+from regions.codes import make_credit_code
 from regions.models import Region
 from tests.diagnosis.test_import_support import HEADERS, code, good_row, run_import, write_csv
 

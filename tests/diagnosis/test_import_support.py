@@ -7,10 +7,9 @@ from pathlib import Path
 import openpyxl
 from django.core.files.base import ContentFile
 
-from diagnosis.demo_codes import make_credit_code
-from diagnosis.imports import ImportResult, enterprise_register_import
 from diagnosis.models import ImportJob
-from regions.codes import credit_code_check_char
+from diagnosis.services.register import ImportResult, enterprise_register_import
+from regions.codes import credit_code_check_char, make_credit_code
 
 HEADERS = [
     "统一社会信用代码", "企业名称", "县（市、区）", "行业代码", "规上企业", "企业规模",
@@ -93,7 +92,10 @@ def read_csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def make_job(user, content: bytes, name: str = "名录.csv", **fields) -> ImportJob:
+def make_job(user, content: bytes, name: str = "名录.csv", state: str | None = None, **fields) -> ImportJob:
+    """A stored job; ``state`` is a user-visible ``ImportJob.State`` (default: waiting for its preview)."""
+    if state is not None:
+        fields.update(ImportJob.fields_for(state))
     job = ImportJob(created_by=user, original_name=name, file_format=name.rsplit(".", 1)[-1], **fields)
     job.file.save(f"test-{name}", ContentFile(content), save=False)
     job.save()

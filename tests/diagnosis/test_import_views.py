@@ -6,9 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from diagnosis.imports import COLUMNS, read_table
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
-from tests.conftest import ALL_ROLES
+from diagnosis.services.register import COLUMNS, read_table
 from tests.diagnosis.test_import_support import (
     HEADERS,
     code,
@@ -18,8 +17,9 @@ from tests.diagnosis.test_import_support import (
     read_csv_rows,
     xlsx_bytes,
 )
+from tests.roles import ALL_ROLES, OFFICERS
 
-IMPORTERS = {"admin", "province_officer", "city_officer", "county_officer"}
+IMPORTERS = OFFICERS  # tests/roles.py
 PAGE_URLS = [
     ("get", "import_upload"),
     ("post", "import_upload"),
@@ -34,7 +34,7 @@ JOB_URLS = [
     ("post", "import_cancel"),
     ("get", "import_rejects"),
 ]
-Status = ImportJob.Status
+State = ImportJob.State
 
 
 def _upload(client, name: str, content: bytes, capture=None):
@@ -47,7 +47,7 @@ def _upload(client, name: str, content: bytes, capture=None):
 
 @pytest.fixture
 def previewed_job(world):
-    job = make_job(world.users["city_officer"], csv_bytes([good_row(1)]), status=Status.PREVIEWED)
+    job = make_job(world.users["city_officer"], csv_bytes([good_row(1)]), state=State.PREVIEWED)
     job.rejects_file.save("r.csv", io.BytesIO(b"x"), save=True)
     return job
 
@@ -60,7 +60,7 @@ def test_non_importers_get_404_everywhere(world, client, previewed_job, role, me
     response = getattr(client, method)(reverse(f"diagnosis:{name}", args=args))
     assert response.status_code == 404
     previewed_job.refresh_from_db()
-    assert previewed_job.status == Status.PREVIEWED
+    assert previewed_job.state == State.PREVIEWED
 
 
 @pytest.mark.parametrize("role", sorted(IMPORTERS))
@@ -81,7 +81,7 @@ def test_another_importers_job_is_404(world, client, previewed_job, method, name
     response = getattr(client, method)(reverse(f"diagnosis:{name}", args=[previewed_job.pk]))
     assert response.status_code == 404
     previewed_job.refresh_from_db()
-    assert previewed_job.status == Status.PREVIEWED
+    assert previewed_job.state == State.PREVIEWED
 
 
 def test_another_importers_job_is_not_listed(world, client, previewed_job):
@@ -103,7 +103,7 @@ def test_upload_preview_confirm_done(world, client, django_capture_on_commit_cal
 
     # The preview ran (eager Celery): counts and errors, nothing written yet.
     job.refresh_from_db()
-    assert (job.status, job.encoding, job.file_format) == (Status.PREVIEWED, "gbk", "csv")
+    assert (job.state, job.encoding, job.file_format) == (State.PREVIEWED, "gbk", "csv")
     assert (job.created_count, job.updated_count, job.unchanged_count, job.rejected_count) == (2, 0, 0, 1)
     assert job.errors[0]["row"] == 3 and "管辖范围" in job.errors[0]["reasons"][0]
     assert not Enterprise.objects.filter(credit_code__in=[code(1), code(3)]).exists()
@@ -119,7 +119,7 @@ def test_upload_preview_confirm_done(world, client, django_capture_on_commit_cal
         response = client.post(reverse("diagnosis:import_confirm", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.status == Status.DONE
+    assert job.state == State.DONE
     assert (job.created_count, job.rejected_count, job.processed_rows, job.total_rows) == (2, 1, 3, 3)
     assert Enterprise.objects.filter(credit_code__in=[code(1), code(3)]).count() == 2
     assert set(EnterpriseChange.objects.filter(source="import").values_list("actor", flat=True)) == {
@@ -144,7 +144,7 @@ def test_xlsx_upload_gives_xlsx_rejects(world, client, django_capture_on_commit_
     content = xlsx_bytes([good_row(1), good_row(2, 企业规模="巨型")])
     _upload(client, "名录.xlsx", content, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
-    assert job.status == Status.PREVIEWED and job.rejects_file.name.endswith(".xlsx")
+    assert job.state == State.PREVIEWED and job.rejects_file.name.endswith(".xlsx")
     download = client.get(reverse("diagnosis:import_rejects", args=[job.pk]))
     assert download["Content-Disposition"].endswith(".xlsx") or ".xlsx" in download["Content-Disposition"]
     table = read_table(io.BytesIO(b"".join(download.streaming_content)), "r.xlsx")
@@ -157,22 +157,22 @@ def test_cancel_after_preview(world, client, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     client.post(reverse("diagnosis:import_cancel", args=[job.pk]))
     job.refresh_from_db()
-    assert job.status == Status.CANCELLED
+    assert job.state == State.CANCELLED
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("diagnosis:import_confirm", args=[job.pk]), follow=True)
     assert "只有校验完成" in response.content.decode()
     job.refresh_from_db()
-    assert job.status == Status.CANCELLED
+    assert job.state == State.CANCELLED
     assert not Enterprise.objects.filter(credit_code=code(1)).exists()
 
 
 def test_done_job_cannot_be_cancelled(world, client, previewed_job):
-    ImportJob.objects.filter(pk=previewed_job.pk).update(status=Status.DONE)
+    ImportJob.objects.filter(pk=previewed_job.pk).update(**ImportJob.fields_for(State.DONE))
     client.force_login(world.users["city_officer"])
     response = client.post(reverse("diagnosis:import_cancel", args=[previewed_job.pk]), follow=True)
     assert "不能取消" in response.content.decode()
     previewed_job.refresh_from_db()
-    assert previewed_job.status == Status.DONE
+    assert previewed_job.state == State.DONE
 
 
 def test_whole_file_error_fails_the_job_with_its_reason(world, client, django_capture_on_commit_callbacks):
@@ -180,7 +180,7 @@ def test_whole_file_error_fails_the_job_with_its_reason(world, client, django_ca
     content = csv_bytes([good_row(1)], headers=["统一社会信用代码", "企业名称"])
     _upload(client, "名录.csv", content, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
-    assert job.status == Status.FAILED and "缺少必需的列：县（市、区）" in job.message
+    assert job.state == State.FAILED and "缺少必需的列：县（市、区）" in job.message
     page = client.get(reverse("diagnosis:import_job", args=[job.pk])).content.decode()
     assert "导入失败" in page and "缺少必需的列" in page
     assert reverse("diagnosis:import_confirm", args=[job.pk]) not in page
@@ -221,7 +221,7 @@ def test_upload_without_a_file(world, client):
 
 def test_progress_json_and_polling_page(world, client):
     job = make_job(
-        world.users["city_officer"], csv_bytes([good_row(1)]), status=Status.IMPORTING,
+        world.users["city_officer"], csv_bytes([good_row(1)]), state=State.IMPORTING,
         total_rows=2000, processed_rows=500,
     )  # fmt: skip
     client.force_login(world.users["city_officer"])
@@ -241,7 +241,7 @@ def test_template_download(world, client, file_format):
     client.force_login(world.users["county_officer"])
     response = client.get(reverse("diagnosis:import_template"), {"format": file_format})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    table = read_table(io.BytesIO(b"".join(response.streaming_content)), f"模板.{file_format}")
+    table = read_table(io.BytesIO(response.getvalue()), f"模板.{file_format}")
     assert table.headers == [c.header for c in COLUMNS]
     assert table.rows[0].cells[0] == COLUMNS[0].example
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Enterprise, EnterpriseChange
-from diagnosis.services import enterprise_create, enterprise_update
+from diagnosis.services.enterprises import enterprise_create, enterprise_update
+from regions.codes import make_credit_code
 from tests.factories import region
 
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Enterprise, EnterpriseChange
-from diagnosis.services import enterprise_update
+from diagnosis.services.enterprises import enterprise_update
+from regions.codes import make_credit_code
 from tests.factories import EnterpriseFactory, make_role_user, region
 
 LIST = reverse("diagnosis:enterprise_list")
@@ -123,6 +123,7 @@ def test_list_query_count_is_constant(client, world, role, django_assert_max_num
     signed_in(client, user)
     params = {"region": "360100"} if role == "province_officer" else {}
     params["size_class"] = "small"
+    client.get(LIST, params)  # the division tree's choice lists are cached per process: fill them
     few = _list_queries(client, params)
     for i in range(40):
         EnterpriseFactory(
@@ -314,7 +315,7 @@ def test_service_validation_error_is_mapped_onto_the_form(client, world, monkeyp
             {"address": "地址不完整。", "county": "不在管辖范围内。", "__all__": "总体错误。"}
         )
 
-    monkeypatch.setattr("diagnosis.views.enterprise_update", refuse)
+    monkeypatch.setattr("diagnosis.views.enterprises.enterprise_update", refuse)
     user = world.users["commissioner"]
     signed_in(client, user)
     url = reverse("diagnosis:enterprise_edit", args=[world.ent_donghu.pk])
@@ -364,7 +365,7 @@ def test_commissioner_edits_only_the_visit_fields(client, world):
     signed_in(client, world.users["commissioner"])
     url = reverse("diagnosis:enterprise_edit", args=[world.ent_donghu.pk])
     page = client.get(url)
-    from diagnosis.services import COMMISSIONER_FIELDS
+    from diagnosis.services.enterprises import COMMISSIONER_FIELDS
 
     assert set(page.context["form"].fields) == COMMISSIONER_FIELDS
     assert 'name="credit_code"' not in page.content.decode()

@@ -10,21 +10,12 @@ import pytest
 from django.urls import reverse
 
 from diagnosis.models import Enterprise
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES, COMMISSIONERS, ENTERPRISES, OFFICERS
 
 #: Roles allowed to open the edit page of archives they can see.
-EDITORS = {
-    "admin",
-    "province_officer",
-    "city_officer",
-    "county_officer",
-    "commissioner",
-    "other_commissioner",
-}
+EDITORS = OFFICERS | COMMISSIONERS
 #: Roles allowed to create archives.
-CREATORS = {"admin", "province_officer", "city_officer", "county_officer"}
-
-ENTERPRISES = ["ent_donghu", "ent_xihu", "ent_jiujiang"]
+CREATORS = OFFICERS  # tests/roles.py
 
 
 def _listed_ids(response) -> set[int]:

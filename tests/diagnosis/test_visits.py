@@ -9,16 +9,14 @@ from rest_framework.test import APIClient
 
 from config.urls import urlpatterns as root_urlpatterns
 from diagnosis.models import Visit
-from diagnosis.services_assignment import visit_follow_up_done, visit_log
-from tests.conftest import ALL_ROLES
+from diagnosis.services.visits import visit_follow_up_done, visit_log
+from tests.roles import ALL_ROLES, ENTERPRISES, OFFICERS
 
 # Until the lead wires diagnosis.api.assignment into diagnosis/api/urls.py, mount it here.
 urlpatterns = [path("api/v1/", include("diagnosis.api.assignment")), *root_urlpatterns]
 pytestmark = pytest.mark.urls(__name__)
 
 TODAY = datetime.date.today()
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
-ENTERPRISES = ["ent_donghu", "ent_xihu", "ent_jiujiang"]
 
 
 def may_log(world, role, which) -> bool:

@@ -10,6 +10,8 @@ Contract:
 - Broker: with ``CELERY_REAL_WORKER=1`` and ``REDIS_URL`` set, Redis (``make test-pg``);
   otherwise a throwaway SQLite broker that needs no server, so ``make test`` also proves a real
   worker round trip.
+- ``start_worker`` / ``stop_worker`` start and stop further workers (the job-recovery tests kill
+  one mid-job and start another).
 - ``real_worker`` (function scope) switches the test process from eager execution to sending
   tasks through the broker for the duration of one test, and hands over the worker.
 """
@@ -90,19 +92,22 @@ def _wait_until_ready(app, worker: Worker) -> None:
     pytest.fail(f"The Celery worker did not answer within {READY_TIMEOUT} s:\n{worker.log()}", pytrace=False)
 
 
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def start_worker(
+    log_dir: Path, *, name: str = "test-worker", extra_env: dict[str, str] | None = None
+) -> Worker:
+    """Start a ``celery worker`` process (solo pool) for the test database and wait until it answers.
+
+    The test database must be set up (call from a fixture or test that has database access).
+    ``extra_env`` adds to the worker's environment (e.g. ``JOB_TEST_DELAY_SECONDS``). Stop it with
+    ``stop_worker`` (or kill its process group).
+    """
     from django.conf import settings
     from django.db import connection
 
     from config.celery import app
 
-    with django_db_blocker.unblock():
-        db_url = database_url(connection.settings_dict)
+    db_url = database_url(connection.settings_dict)
     broker_url = app.conf.broker_url
-    if broker_url.startswith("redis://"):
-        app.control.purge()  # tasks left by an interrupted earlier run must not reach this worker
-
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_FILE", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -112,13 +117,15 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_RESULT_BACKEND=str(app.conf.result_backend),
         DATABASE_URL=db_url,
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         PYTHONUNBUFFERED="1",
     )
-    log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
+    env.update(extra_env or {})
+    log_path = log_dir / f"{name}.log"
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
         "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"test-worker-{os.getpid()}@%h",
+        "-n", f"{name}-{os.getpid()}@%h",
     ]  # fmt: skip
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -135,8 +142,24 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         raise
     finally:
         app.conf.task_always_eager = eager
+    return worker
+
+
+def stop_worker(worker: Worker) -> None:
+    """Stop the worker's process group (SIGTERM, then SIGKILL)."""
+    _stop(worker.process)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    from config.celery import app
+
+    if app.conf.broker_url.startswith("redis://"):
+        app.control.purge()  # tasks left by an interrupted earlier run must not reach this worker
+    with django_db_blocker.unblock():
+        worker = start_worker(tmp_path_factory.mktemp("celery-worker"), name="test-worker")
     yield worker
-    _stop(process)
+    stop_worker(worker)
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from diagnosis.demo_codes import make_credit_code
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
-from diagnosis.services_import import import_job_confirm, import_job_create
+from diagnosis.services.imports import import_job_confirm, import_job_create
+from regions.codes import make_credit_code
 from tests.factories import make_role_user
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -23,17 +23,17 @@ JOB_TIMEOUT = 60
 
 
 def wait_for_status(job_id: int, wanted: set[str], worker, timeout: float = JOB_TIMEOUT) -> ImportJob:
-    """Poll the job row (the truth about a job) until it reaches one of ``wanted``."""
+    """Poll the job row (the truth about a job) until its state is one of ``wanted``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = ImportJob.objects.get(pk=job_id)
-        if job.status in wanted:
+        if job.state in wanted:
             return job
-        if job.status == ImportJob.Status.FAILED:
+        if job.state == ImportJob.State.FAILED:
             pytest.fail(f"import job failed: {job.message}\n--- worker log ---\n{worker.log()}")
         assert worker.process.poll() is None, f"worker exited:\n{worker.log()}"
         time.sleep(0.25)
-    pytest.fail(f"import job stayed {job.status} for {timeout} s\n--- worker log ---\n{worker.log()}")
+    pytest.fail(f"import job stayed {job.state} for {timeout} s\n--- worker log ---\n{worker.log()}")
 
 
 def wait_for_log(worker, *parts: str, timeout: float = 10) -> None:
@@ -72,12 +72,12 @@ def test_register_import_runs_in_the_worker(real_worker, regions_loaded):
     upload = SimpleUploadedFile("名录.csv", text.encode("utf-8"), content_type="text/csv")
 
     job = import_job_create(actor=officer, upload=upload)  # commits, then enqueues the preview
-    job = wait_for_status(job.pk, {ImportJob.Status.PREVIEWED}, real_worker)
+    job = wait_for_status(job.pk, {ImportJob.State.PREVIEWED}, real_worker)
     assert job.total_rows == 3 and job.rejected_count == 0, job.errors
     assert not Enterprise.objects.exists()  # a preview writes nothing
 
     import_job_confirm(actor=officer, job=job)  # commits, then enqueues the import
-    job = wait_for_status(job.pk, {ImportJob.Status.DONE}, real_worker)
+    job = wait_for_status(job.pk, {ImportJob.State.DONE}, real_worker)
     assert job.created_count == 3
 
     codes = {r[0] for r in rows}

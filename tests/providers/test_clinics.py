@@ -8,10 +8,8 @@ from rest_framework.test import APIClient
 from accounts.models import Organisation, Role, User
 from providers.models import Clinic, ClinicStatusChange, Provider
 from providers.services.clinics import clinic_create, clinic_set_status, clinic_staff_create
-from tests.conftest import ALL_ROLES
 from tests.factories import OrganisationFactory, region
-
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
+from tests.roles import ALL_ROLES, OFFICERS
 
 
 def make_provider(org, status=Provider.Status.ADMITTED):

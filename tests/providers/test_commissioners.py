@@ -11,10 +11,8 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from providers.models import CommissionerProfile, TrainingRecord
 from providers.services.commissioners import commissioner_register, training_record_add
-from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory, region
-
-OFFICERS = {"admin", "province_officer", "city_officer", "county_officer"}
+from tests.roles import ALL_ROLES, OFFICERS
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from providers.models import Provider
-from tests.conftest import ALL_ROLES
+from tests.roles import ALL_ROLES
 
 from .test_pool_support import (
     Pool,

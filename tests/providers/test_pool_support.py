@@ -26,8 +26,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
-from diagnosis.demo_codes import make_credit_code
 from providers.models import BusinessScenario, Provider, Qualification, ServiceCategory, Solution
+from regions.codes import make_credit_code
 from tests.factories import OrganisationFactory, make_role_user, region
 
 _serial = itertools.count(1)

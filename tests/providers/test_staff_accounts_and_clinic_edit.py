@@ -9,8 +9,8 @@ from accounts.models import Organisation, Role
 from providers.models import Clinic, Provider
 from providers.services.clinics import clinic_create, clinic_update
 from providers.services.pool import provider_staff_create
-from tests.conftest import ALL_ROLES
 from tests.factories import OrganisationFactory, region
+from tests.roles import ALL_ROLES
 
 
 @pytest.fixture

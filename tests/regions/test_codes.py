@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from diagnosis.demo_codes import make_credit_code
 from regions.codes import (
     credit_code_check_char,
     credit_code_problem,
     industry_label,
+    make_credit_code,
     normalise_credit_code,
     normalise_industry_code,
     normalise_text,

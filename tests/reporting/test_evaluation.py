@@ -1,6 +1,6 @@
 """The monthly provider evaluation: exact scores, redistribution, ranks, grades, flags, jobs."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,12 +8,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from config.celery import app
+from core.jobs import sweep_jobs
 from providers.models import Provider
 from reporting.models import EvaluationRun, EvaluationWeights, ProviderEvaluation
-from reporting.selectors import explain_parts
-from reporting.services_evaluation import (
+from reporting.selectors.evaluation import explain_parts
+from reporting.services.evaluation import (
+    due_period,
     evaluation_request,
     evaluation_run,
     last_complete_period,
@@ -224,11 +227,31 @@ def test_duplicate_task_does_nothing(world_provider, activity):
 
 
 def test_running_run_is_not_taken_twice(world_provider, activity):
-    EvaluationRun.objects.create(period=JAN, status=EvaluationRun.Status.RUNNING)
+    EvaluationRun.objects.create(
+        period=JAN, status=EvaluationRun.Status.RUNNING, attempts=1, heartbeat_at=timezone.now()
+    )
     run = evaluation_run(period=JAN)
     assert run.status == EvaluationRun.Status.RUNNING
     assert not ProviderEvaluation.objects.exists()
-    assert evaluation_run(period=JAN, resume=True).status == EvaluationRun.Status.DONE
+
+
+def test_a_run_whose_worker_died_is_taken_over(
+    world, world_provider, activity, django_capture_on_commit_callbacks
+):
+    """The old defect: a killed worker left the month RUNNING forever (no claim, no new request)."""
+    activity.ratings(world_provider, [5])
+    dead = timezone.now() - EvaluationRun.stale_after - timedelta(minutes=1)
+    EvaluationRun.objects.create(
+        period=JAN, status=EvaluationRun.Status.RUNNING, attempts=1, heartbeat_at=dead
+    )
+    run = evaluation_run(period=JAN)  # e.g. the redelivered task
+    assert (run.status, run.attempts) == (EvaluationRun.Status.DONE, 2)
+    assert ev(world_provider).score == Decimal("100.00")
+    # And a person may request a month whose worker died again.
+    EvaluationRun.objects.filter(period=JAN).update(status=EvaluationRun.Status.RUNNING, heartbeat_at=dead)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_request(actor=world.users["province_officer"], period=JAN)
+    assert EvaluationRun.objects.get(period=JAN).status == EvaluationRun.Status.DONE
 
 
 def test_task_defaults_to_previous_month(world_provider):
@@ -267,12 +290,69 @@ def test_query_count_does_not_grow_with_providers(db, activity):
         activity.qualifications(p, valid=1, expired=1)
     many = _run_queries(JAN)
     assert few == many
-    assert many <= 20
+    assert many <= 24  # the job protocol (get-or-create, claim, heartbeat, finish) included
 
 
-def test_beat_entry_points_at_a_registered_task():
-    entry = settings.CELERY_BEAT_SCHEDULE["evaluate-providers-monthly"]
-    assert entry["task"] == "reporting.tasks.evaluate_providers"
-    assert entry["task"] in app.tasks
-    schedule = entry["schedule"]
-    assert schedule.day_of_month == {1} and schedule.hour == {2} and schedule.minute == {0}
+def test_the_one_beat_entry_is_the_job_sweep():
+    import core.tasks  # noqa: F401  (the worker imports every app's tasks at start)
+
+    assert list(settings.CELERY_BEAT_SCHEDULE) == ["sweep-jobs"]
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]
+    assert entry["task"] == "core.tasks.sweep_jobs" and entry["task"] in app.tasks
+    assert entry["schedule"] <= 5 * 60  # so a month due at 02:00 starts within minutes
+
+
+@pytest.mark.parametrize(
+    ("local", "period"),
+    [
+        (datetime(2025, 3, 1, 1, 59), "202501"),  # not yet 02:00 on the 1st: February is not due
+        (datetime(2025, 3, 1, 2, 0), "202502"),
+        (datetime(2025, 3, 20, 12, 0), "202502"),
+        (datetime(2025, 1, 1, 2, 0), "202412"),
+    ],
+)
+def test_a_month_is_due_on_the_first_at_two(local, period):
+    assert due_period(timezone.make_aware(local)) == period
+
+
+def _sweep_evaluations(now=None):
+    return sweep_jobs(now=now, kinds=[EvaluationRun])["reporting.evaluationrun"]
+
+
+def test_sweep_catches_up_a_missed_month(world_provider, activity, django_capture_on_commit_callbacks):
+    """The machine was off on the 1st at 02:00: the next sweep creates the month's run and runs it."""
+    activity.ratings(world_provider, [4])
+    now = timezone.make_aware(datetime(2025, 2, 3, 9, 0))  # JAN was due two days ago
+    with django_capture_on_commit_callbacks(execute=True):
+        handled = _sweep_evaluations(now)
+    run = EvaluationRun.objects.get(period=JAN)
+    assert handled["caught_up"] == [run.pk]
+    assert run.status == EvaluationRun.Status.DONE and ev(world_provider).score == Decimal("80.00")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert _sweep_evaluations(now)["caught_up"] == []
+    assert callbacks == [] and EvaluationRun.objects.count() == 1
+
+
+def test_catch_up_leaves_a_month_with_a_row_alone(world_provider, django_capture_on_commit_callbacks):
+    EvaluationRun.objects.create(period=JAN, status=EvaluationRun.Status.FAILED, message="人工处理")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sweep_evaluations(timezone.make_aware(datetime(2025, 2, 3, 9, 0)))["caught_up"] == []
+    assert EvaluationRun.objects.get(period=JAN).status == EvaluationRun.Status.FAILED
+
+
+def test_a_failing_run_retries_with_a_back_off_then_fails(world_provider, monkeypatch):
+    from reporting.services import evaluation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据有误")
+
+    monkeypatch.setattr(evaluation, "_gather", broken)
+    run = evaluation_run(period=JAN)
+    assert (run.status, run.attempts) == (EvaluationRun.Status.PENDING, 1)
+    assert run.run_after > timezone.now() and "数据有误" in run.message
+    for attempt in (2, 3):
+        EvaluationRun.objects.filter(pk=run.pk).update(run_after=timezone.now())
+        run = evaluation_run(period=JAN)
+        assert run.attempts == attempt
+    assert run.status == EvaluationRun.Status.FAILED and "数据有误" in run.message
+    assert evaluation_run(period=JAN).attempts == 3  # a FAILED month is left alone by a task

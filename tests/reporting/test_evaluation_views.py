@@ -7,12 +7,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from reporting.models import EvaluationRun, ProviderEvaluation
-from reporting.services_evaluation import evaluation_run, last_complete_period
-from tests.conftest import ALL_ROLES
+from reporting.services.evaluation import evaluation_run, last_complete_period
 from tests.reporting.conftest import make_provider
+from tests.roles import ALL_ROLES, PROVINCE_ROLES
 
 JAN = "202501"
-LEAGUE_ROLES = {"admin", "province_officer"}
+LEAGUE_ROLES = PROVINCE_ROLES  # tests/roles.py
 
 
 @pytest.fixture

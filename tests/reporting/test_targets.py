@@ -8,13 +8,13 @@ from django.urls import reverse
 from accounts.models import Organisation, Role
 from providers.models import Clinic, CommissionerProfile, Provider, Solution
 from reporting.models import ProgrammeTarget
-from reporting.selectors import targets_table
-from tests.conftest import ALL_ROLES
+from reporting.selectors.targets import targets_table
 from tests.factories import OrganisationFactory, make_role_user, region
 from tests.reporting.conftest import make_provider
+from tests.roles import ALL_ROLES, OFFICERS
 
 YEAR = 2025
-TARGET_ROLES = {"admin", "province_officer", "city_officer", "county_officer"}
+TARGET_ROLES = OFFICERS  # tests/roles.py
 
 
 def clinic(code, status=Clinic.Status.OPEN, kind=Clinic.Kind.CLINIC):

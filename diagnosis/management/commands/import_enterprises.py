@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.scope import can_import_enterprises
-from diagnosis.imports import (
+from accounts.permissions import can_import_enterprises
+from diagnosis.services.register import (
     ImportFileError,
     ImportResult,
     enterprise_register_import,

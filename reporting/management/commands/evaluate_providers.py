@@ -1,14 +1,15 @@
 """``python manage.py evaluate_providers [--period YYYYMM …] [--last N]``: run the providers' evaluation now.
 
 Runs ``services_evaluation.evaluation_run`` in this process, oldest month first (so the "D twice"
-flag sees the previous month). A month already computed is left as it is (the run row is DONE);
-use the league table's "重新计算" to compute a month again.
+flag sees the previous month). A month already computed is left as it is (the run row is DONE),
+and so is one a worker is computing right now; a FAILED month is computed afresh. Use the league
+table's "重新计算" to compute a DONE month again.
 """
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.services_evaluation import evaluation_run, last_complete_period, period_bounds, previous_period
+from reporting.services.evaluation import evaluation_run, last_complete_period, period_bounds, previous_period
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 period_bounds(value)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
-            run = evaluation_run(period=value)
+            run = evaluation_run(period=value, retry_failed=True)
             self.stdout.write(
                 f"{value}: {run.get_status_display()}（参评 {run.providers_count} 家，有得分 {run.scored_count} 家，"
                 f"新标记待审查 {run.flagged_count} 家）"

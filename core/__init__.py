@@ -1,0 +1,1 @@
+"""No domain, bottom of the import graph: the mechanisms every app shares."""

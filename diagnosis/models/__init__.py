@@ -1,0 +1,23 @@
+"""The casework models, one module per subdomain (enterprises ← casework ← diagnoses ← projects)."""
+
+from diagnosis.models.casework import (  # noqa: F401
+    Assignment,
+    Engagement,
+    Visit,
+)
+from diagnosis.models.diagnoses import (  # noqa: F401
+    Diagnosis,
+)
+from diagnosis.models.enterprises import (  # noqa: F401
+    ENTERPRISE_FIELDS,
+    MONEY,
+    Enterprise,
+    EnterpriseAccount,
+    EnterpriseChange,
+    EnterpriseQuerySet,
+    ImportJob,
+)
+from diagnosis.models.projects import (  # noqa: F401
+    ProviderRating,
+    TransformationProject,
+)

@@ -1,0 +1,111 @@
+"""Casework around an enterprise: engagements with clinics and providers, commissioner assignment, visits."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import EVERYTHING, InRegion, OfUser, ScopedQuerySet, ScopeRule, Through
+from diagnosis.models.enterprises import Enterprise
+
+
+class Engagement(models.Model):
+    """An organisation (clinic, provider) engaged with an enterprise; it gives that organisation's staff sight."""
+
+    class Purpose(models.TextChoices):
+        DIAGNOSIS = "diagnosis", _("诊断")
+        PROJECT = "project", _("改造项目")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="engagements")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="engagements"
+    )
+    purpose = models.CharField(_("事项"), max_length=20, choices=Purpose.choices, default=Purpose.DIAGNOSIS)
+    active = models.BooleanField(_("有效"), default=True)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees who is engaged with it (as its detail page shows): staff of
+    #: a clinic see the provider engaged with the same enterprise, and the enterprise sees both.
+    scope = ScopeRule.every_reach(Through("enterprise"))
+
+    class Meta:
+        verbose_name = _("服务对接")
+        verbose_name_plural = _("服务对接")
+        indexes = [models.Index(fields=["organisation", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.enterprise_id} ({self.purpose})"
+
+
+class Assignment(models.Model):
+    """Who owned an enterprise's follow-up, and when: the history behind ``Enterprise.commissioner``.
+
+    Exactly one open row (``ended_at`` null) per assigned enterprise; reassigning closes it and
+    opens another. Visits stay with whoever logged them.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assignments")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("数字专员"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Province: all. Officers: the history of enterprises in their region. A commissioner: the rows
+    #: naming them (their caseload past and present). Others: none (assignment is internal).
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("enterprise__county"), assigned=OfUser("commissioner"))
+
+    class Meta:
+        verbose_name = _("专员分配记录")
+        verbose_name_plural = _("专员分配记录")
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_assignment_per_enterprise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.commissioner_id}"
+
+
+class Visit(models.Model):
+    """A commissioner's visit to an enterprise: what they found and when to follow up."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("数字专员")
+    )
+    visited_on = models.DateField(_("走访日期"))
+    summary = models.TextField(_("走访情况"))
+    needs = models.TextField(_("企业需求"), blank=True)
+    follow_up_due = models.DateField(_("跟进期限"), null=True, blank=True)
+    followed_up_on = models.DateField(_("已跟进日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the enterprise sees its visits.
+    scope = ScopeRule.every_reach(Through("enterprise"))
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["commissioner", "visited_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.visited_on}"

@@ -1,0 +1,65 @@
+"""Visit pages: the enterprise's visits, logging one, marking a follow-up done."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnosis.forms.visits import VisitForm
+from diagnosis.permissions import can_log_visit
+from diagnosis.selectors.enterprises import enterprise_get
+from diagnosis.selectors.visits import visit_get, visit_list
+from diagnosis.services.visits import visit_follow_up_done, visit_log
+
+
+@login_required
+def visit_list_view(request, pk: int):
+    """The visits of one enterprise (anyone who can see the enterprise)."""
+    enterprise = enterprise_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "diagnosis/visit_list.html",
+        {
+            "enterprise": enterprise,
+            "visits": list(visit_list(actor=request.user, enterprise=enterprise)[:200]),
+            "can_log": can_log_visit(request.user, enterprise),
+        },
+    )
+
+
+@login_required
+def visit_log_view(request, pk: int):
+    """The phone-friendly visit form: the enterprise's commissioner or an officer in scope."""
+    enterprise = enterprise_get(actor=request.user, pk=pk)
+    if not can_log_visit(request.user, enterprise):
+        raise PermissionDenied(_("只有该企业的对接数字专员或所在地工信部门可以记录走访。"))
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_log(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("已记录走访。"))
+            return redirect("diagnosis:visit_list", pk=enterprise.pk)
+    return render(request, "diagnosis/visit_form.html", {"enterprise": enterprise, "form": form})
+
+
+@login_required
+@require_POST
+def visit_follow_up_done_view(request, pk: int, visit_id: int):
+    enterprise = enterprise_get(actor=request.user, pk=pk)
+    visit = visit_get(actor=request.user, enterprise=enterprise, pk=visit_id)
+    try:
+        visit_follow_up_done(actor=request.user, visit=visit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已标记为已跟进。"))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("diagnosis:visit_list", pk=enterprise.pk)

@@ -1,0 +1,55 @@
+"""FastSelect renders what Django's Select renders: same attributes, options, groups, selection."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
+
+from core.widgets import FastSelect
+
+
+class Shape(HTMLParser):
+    """The element tree as (tag, sorted attributes) events plus text, whitespace ignored."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def handle_starttag(self, tag, attrs):
+        self.events.append(("start", tag, tuple(sorted((k, v or "") for k, v in attrs))))
+
+    def handle_endtag(self, tag):
+        self.events.append(("end", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.events.append(("text", data.strip()))
+
+
+def shape(html: str) -> list:
+    parser = Shape()
+    parser.feed(str(html))
+    return parser.events
+
+
+CHOICES = [
+    ("", "全部县（市、区）"),
+    ("南昌市", [("360102", "东湖区"), ("360121", "南昌县")]),
+    ("赣州市", [("360702", "章贡区"), ("3607<&>", '引号"与<尖括号>')]),
+]
+FLAT = [("", "全部"), ("true", "规上企业"), ("false", "规下企业"), (3, "数字三")]
+
+
+@pytest.mark.parametrize("choices", [CHOICES, FLAT])
+@pytest.mark.parametrize("value", [None, "", "360121", "3607<&>", "true", 3, "absent"])
+def test_same_markup_as_djangos_select(choices, value):
+    attrs = {"id": "id_county", "data-county-select": "", "class": "x"}
+    expected = forms.Select(choices=choices).render("county", value, attrs=attrs)
+    got = FastSelect(choices=choices).render("county", value, attrs=attrs)
+    assert shape(got) == shape(expected)
+
+
+def test_labels_and_values_are_escaped():
+    html = FastSelect(choices=CHOICES).render("county", None)
+    assert "<尖括号>" not in html and "&lt;尖括号&gt;" in html
+    assert 'value="3607&lt;&amp;&gt;"' in html

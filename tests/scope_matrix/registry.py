@@ -1,0 +1,333 @@
+"""The route registry: every URL pattern and API route, the object it acts on and who may reach it.
+
+One ``Route`` per (URL name, HTTP method) walked. ``test_registry_complete`` fails when a URL name
+of the URL conf (or a path/method of the OpenAPI schema) has no entry here, or an entry names a
+route that no longer exists — so adding an endpoint means adding its line here. A typical line::
+
+    page("diagnosis:enterprise_detail", kind="enterprise"),                    # any signed-in role
+    page("diagnosis:enterprise_create", allowed=OFFICERS),                     # others: 403
+    page("diagnosis:import_help", allowed=OFFICERS, denied=404),               # others: 404
+    api("api-visit-follow-up", "POST", kind="visit", allowed=LOGGERS),          # API, 401 anonymous
+
+How a case is judged (``expected`` below), for a role and the ``in`` or ``out`` object of ``kind``
+(``tests/scope_matrix/world.py`` says who sees which):
+1. anonymous on a route that is not public: pages redirect to the sign-in page, the API says 401;
+2. an object the role cannot see: 404 — out of scope answers like "does not exist", never 200/403;
+3. a role that can see the object but may not act (``allowed``): ``denied``. The project's
+   convention: 403 with a reason where the role may see the page's object but not act on it
+   (edit, create, transition, staff accounts…), 404 where the whole area is not the role's
+   (register import, review queues, league table, targets, caseload) — "no hint it exists";
+4. otherwise ``ok`` (a POST's success is its redirect, 302, or the API's 200/201; where the walk
+   posts an incomplete form on purpose the answer is 400 and nothing is written).
+``rows=True`` marks a list, export or download: the URL takes no object, every allowed role gets
+``ok``, and the ``in``/``out`` object's marker (or id, for the API) must be in the answer exactly
+when the role may see that object.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.roles import ANONYMOUS, OFFICERS, PROVINCE_ROLES, REAL_ROLES
+
+SIGNED_IN = frozenset(REAL_ROLES)
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+#: Who may edit an archive, engage an enterprise or log a visit on it: officers and its commissioner.
+CASEWORKERS = OFFICERS | {"commissioner"}
+STAFF = frozenset({"provider_staff"})
+LOGIN = "login"  # expected: a redirect to the sign-in page
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str = "GET"
+    kind: str | None = None
+    allowed: frozenset = SIGNED_IN
+    ok: int | dict = 200  # or {"in": code, "out": code}
+    denied: int = 403
+    rows: bool = False
+    api: bool = False
+    anonymous: int | str | None = None  # None: LOGIN for pages, 401 for the API; ignored if public
+    data: dict | Callable | None = None  # the body: a dict, or obj → dict
+    kwargs: Callable | None = None  # obj → URL kwargs; default {"pk": obj.pk} for object routes
+    query: dict = field(default_factory=dict)
+
+    @property
+    def public(self) -> bool:
+        return ANONYMOUS in self.allowed
+
+    def url_kwargs(self, obj) -> dict:
+        if self.kind is None or self.rows:
+            return {}
+        if self.kwargs is None:
+            return {"pk": obj.pk}
+        return self.kwargs(obj)
+
+    def body(self, obj) -> dict | None:
+        return self.data(obj) if callable(self.data) else self.data
+
+
+def page(name, method="GET", **kw) -> Route:
+    return Route(name, method, **kw)
+
+
+def api(name, method="GET", **kw) -> Route:
+    return Route(name, method, api=True, **kw)
+
+
+def expected(route: Route, role: str, which: str | None, visible) -> int | str:
+    """The answer ``role`` must get from ``route`` on the ``which`` object (see the module)."""
+    if role == ANONYMOUS and not route.public:
+        if route.anonymous is not None:
+            return route.anonymous
+        return 401 if route.api else LOGIN
+    if route.kind and not route.rows and not visible(route.kind, which, role):
+        return 404
+    if role not in route.allowed:
+        return route.denied
+    return route.ok[which] if isinstance(route.ok, dict) else route.ok
+
+
+def _engagement(e) -> dict:
+    return {"pk": e.enterprise_id, "engagement_id": e.pk}
+
+
+def _visit(v) -> dict:
+    return {"pk": v.enterprise_id, "visit_id": v.pk}
+
+
+def _qualification(q) -> dict:
+    return {"pk": q.provider_id, "qpk": q.pk}
+
+
+def _action(action):
+    return lambda s: {"pk": s.pk, "action": action}
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()
+
+
+_NO_URL_OBJECT = lambda obj: {}  # noqa: E731  (the object travels in the body, not the URL)
+TRANSITION = {"to_status": "suspended", "reason": "矩阵核查"}
+#: Who may suspend the world's providers: the province anywhere, 南昌's city officer those based in 南昌.
+SUSPENDERS = PROVINCE_ROLES | {"city_officer"}
+CLOSE_CLINIC = {"to_status": "closed", "reason": "矩阵核查"}
+
+ROUTES: list[Route] = [
+    # --- root, accounts, language -------------------------------------------------------------
+    page("home", ok=302, allowed=EVERYONE),
+    page("accounts:login", ok=302, allowed=SIGNED_IN, anonymous=200),
+    page("accounts:logout", "POST", ok=302, allowed=EVERYONE),
+    page("set_language", "POST", ok=302, allowed=EVERYONE, data={"language": "en", "next": "/"}),
+    # --- the enterprise archive ----------------------------------------------------------------
+    page("diagnosis:enterprise_list", kind="enterprise", rows=True),
+    page("diagnosis:enterprise_create", allowed=OFFICERS),
+    page("diagnosis:enterprise_detail", kind="enterprise"),
+    page("diagnosis:enterprise_edit", kind="enterprise", allowed=CASEWORKERS),
+    # --- the register import: officers only, 404 for anyone else -------------------------------
+    page("diagnosis:import_upload", allowed=OFFICERS, denied=404),
+    page("diagnosis:import_help", allowed=OFFICERS, denied=404),
+    page("diagnosis:import_template", allowed=OFFICERS, denied=404),
+    page("diagnosis:import_template", allowed=OFFICERS, denied=404, query={"format": "csv"}),
+    page("diagnosis:import_jobs", kind="import_job", rows=True, allowed=OFFICERS, denied=404),
+    page("diagnosis:import_job", kind="import_job", allowed=OFFICERS, denied=404),
+    page("diagnosis:import_job_status", kind="import_job", allowed=OFFICERS, denied=404),
+    page("diagnosis:import_confirm", "POST", kind="import_job", allowed=OFFICERS, denied=404, ok=302),
+    page("diagnosis:import_cancel", "POST", kind="import_job", allowed=OFFICERS, denied=404, ok=302),
+    page("diagnosis:import_rejects", kind="import_job", allowed=OFFICERS, denied=404),
+    # --- caseload and assignment -----------------------------------------------------------------
+    page("diagnosis:caseload", allowed=frozenset({"commissioner"}), denied=404),
+    page("diagnosis:assign", kind="enterprise", rows=True, allowed=OFFICERS),
+    page("diagnosis:caseload_of", kind="commissioner_user", kwargs=lambda u: {"user_id": u.pk}),
+    page(
+        "diagnosis:commissioner_deactivate",
+        kind="commissioner_user",
+        allowed=OFFICERS,
+        kwargs=lambda u: {"user_id": u.pk},
+    ),
+    page("diagnosis:assign_one", kind="enterprise", allowed=OFFICERS),
+    # --- engagements and visits ----------------------------------------------------------------
+    page("diagnosis:engage", kind="enterprise", allowed=CASEWORKERS),
+    page(
+        "diagnosis:engagement_close",
+        "POST",
+        kind="engagement",
+        allowed=CASEWORKERS,
+        ok=302,
+        kwargs=_engagement,
+    ),
+    page("diagnosis:visit_list", kind="visit", kwargs=lambda v: {"pk": v.enterprise_id}),
+    page("diagnosis:visit_log", kind="enterprise", allowed=CASEWORKERS),
+    page("diagnosis:visit_follow_up_done", "POST", kind="visit", allowed=CASEWORKERS, ok=302, kwargs=_visit),
+    # --- the provider pool -----------------------------------------------------------------------
+    page("providers:provider_list", kind="provider", rows=True),
+    page("providers:my_provider", ok=302),
+    page("providers:applications", allowed=PROVINCE_ROLES, denied=404),
+    page("providers:provider_detail", kind="provider"),
+    page(
+        "providers:provider_transition", "POST", kind="provider", allowed=SUSPENDERS, ok=302, data=TRANSITION
+    ),
+    page("providers:provider_edit", kind="provider", allowed=STAFF),
+    page("providers:provider_staff_create", kind="provider", allowed=PROVINCE_ROLES | STAFF),
+    page("providers:qualification_create", kind="provider", allowed=STAFF),
+    page("providers:qualification_edit", kind="qualification", allowed=STAFF, kwargs=_qualification),
+    page(
+        "providers:qualification_delete",
+        "POST",
+        kind="qualification",
+        allowed=STAFF,
+        ok=302,
+        kwargs=_qualification,
+    ),
+    # --- solutions -------------------------------------------------------------------------------
+    page("providers:solution_list", kind="solution", rows=True),
+    page("providers:solution_create", allowed=STAFF),
+    page("providers:solution_reviews", allowed=PROVINCE_ROLES, denied=404),
+    page("providers:solution_detail", kind="solution"),
+    page("providers:solution_edit", kind="solution", allowed=STAFF),
+    # withdrawing the 浔阳 draft (province) is a move the rules refuse: 400, nothing written
+    page(
+        "providers:solution_action",
+        "POST",
+        kind="solution",
+        allowed=PROVINCE_ROLES | STAFF,
+        ok={"in": 302, "out": 400},
+        kwargs=_action("withdraw"),
+    ),
+    page(
+        "providers:solution_action",
+        "POST",
+        kind="solution_draft",
+        allowed=STAFF,
+        ok=302,
+        kwargs=_action("submit"),
+    ),
+    page(
+        "providers:solution_action",
+        "POST",
+        kind="solution_submitted",
+        allowed=PROVINCE_ROLES,
+        ok=302,
+        kwargs=_action("publish"),
+    ),
+    page(
+        "providers:solution_action",
+        "POST",
+        kind="solution_submitted",
+        allowed=PROVINCE_ROLES,
+        ok=302,
+        kwargs=_action("return"),
+        data={"reason": "矩阵退回"},
+    ),
+    # --- clinics and commissioners -----------------------------------------------------------------
+    page("providers:clinic_list", kind="clinic", rows=True),
+    page("providers:clinic_create", allowed=OFFICERS),
+    page("providers:clinic_detail", kind="clinic"),
+    page("providers:clinic_status", kind="clinic", allowed=OFFICERS),
+    page("providers:clinic_edit", kind="clinic", allowed=OFFICERS),
+    page("providers:clinic_staff_create", kind="clinic", allowed=OFFICERS),
+    page("providers:commissioner_list", kind="commissioner", rows=True),
+    page("providers:commissioner_register", allowed=OFFICERS),
+    page("providers:commissioner_detail", kind="commissioner"),
+    page("providers:commissioner_training_add", kind="commissioner", allowed=OFFICERS),
+    # --- the public directory: no sign-in ----------------------------------------------------------
+    page("directory:index", kind="public_provider", rows=True, allowed=EVERYONE),
+    page("directory:index", kind="public_solution", rows=True, allowed=EVERYONE, query={"tab": "solutions"}),
+    page("directory:provider", kind="public_provider", allowed=EVERYONE),
+    page("directory:solution", kind="public_solution", allowed=EVERYONE),
+    page("directory:apply", allowed=EVERYONE),
+    page("directory:apply_done", ok=302, allowed=EVERYONE),  # nothing applied in this session
+    # --- reporting ---------------------------------------------------------------------------------
+    page("reporting:provider_league", kind="evaluation", rows=True, allowed=PROVINCE_ROLES, denied=404),
+    page("reporting:provider_league_csv", kind="evaluation", rows=True, allowed=PROVINCE_ROLES, denied=404),
+    page("reporting:evaluation_recompute", "POST", allowed=PROVINCE_ROLES, denied=404, ok=302),
+    page("reporting:provider_evaluation", kind="evaluated_provider", kwargs=lambda p: {"provider_id": p.pk}),
+    page("reporting:my_evaluation", allowed=STAFF, denied=404),
+    page("reporting:targets", allowed=OFFICERS, denied=404),
+    # --- API: accounts and regions -------------------------------------------------------------------
+    api("api-token", "POST", ok=400, allowed=EVERYONE, data={}),  # no credentials: 400, never 500
+    api("api-me"),
+    api("api-region-list"),
+    # --- API: enterprises, assignment, visits --------------------------------------------------------
+    api("api-enterprise-list", kind="enterprise", rows=True),
+    api("api-enterprise-list", "POST", allowed=OFFICERS, ok=400, data={}),
+    api("api-enterprise-detail", kind="enterprise"),
+    api("api-enterprise-detail", "PUT", kind="enterprise", allowed=CASEWORKERS, ok=400, data={}),
+    api("api-enterprise-detail", "PATCH", kind="enterprise", allowed=CASEWORKERS, data={}),
+    api("api-enterprise-history", kind="enterprise"),
+    # the commissioner is missing on purpose: officers get 400 and nothing is assigned
+    api(
+        "api-assignment-list",
+        "POST",
+        kind="enterprise",
+        allowed=OFFICERS,
+        ok=400,
+        kwargs=_NO_URL_OBJECT,
+        data=lambda e: {"enterprise_ids": [e.pk]},
+    ),
+    api("api-visit-list", kind="visit", rows=True),
+    api(
+        "api-visit-list",
+        "POST",
+        kind="enterprise",
+        allowed=CASEWORKERS,
+        ok=201,
+        kwargs=_NO_URL_OBJECT,
+        data=lambda e: {"enterprise": e.pk, "visited_on": _today(), "summary": "矩阵新走访"},
+    ),
+    api("api-visit-detail", kind="visit"),
+    api("api-visit-follow-up", "POST", kind="visit", allowed=CASEWORKERS),
+    # --- API: providers and solutions ------------------------------------------------------------------
+    api("api-provider-list", kind="provider", rows=True),
+    api("api-provider-detail", kind="provider"),
+    api("api-provider-transition", "POST", kind="provider", allowed=SUSPENDERS, data=TRANSITION),
+    api("api-solution-list", kind="solution", rows=True),
+    api("api-solution-list", "POST", allowed=STAFF, ok=400, data={}),
+    api("api-solution-detail", kind="solution"),
+    api("api-solution-detail", "PUT", kind="solution", allowed=STAFF, ok=400, data={}),
+    api("api-solution-detail", "PATCH", kind="solution", allowed=STAFF, data={}),
+    api(
+        "api-solution-withdraw",
+        "POST",
+        kind="solution",
+        allowed=PROVINCE_ROLES | STAFF,
+        ok={"in": 200, "out": 400},
+    ),
+    api("api-solution-submit", "POST", kind="solution_draft", allowed=STAFF),
+    api("api-solution-publish", "POST", kind="solution_submitted", allowed=PROVINCE_ROLES),
+    api(
+        "api-solution-return",
+        "POST",
+        kind="solution_submitted",
+        allowed=PROVINCE_ROLES,
+        data={"reason": "矩阵退回"},
+    ),
+    api("api-directory-provider-list", kind="public_provider", rows=True, allowed=EVERYONE),
+    api("api-directory-provider-detail", kind="public_provider", allowed=EVERYONE),
+    api("api-directory-solution-list", kind="public_solution", rows=True, allowed=EVERYONE),
+    api("api-directory-solution-detail", kind="public_solution", allowed=EVERYONE),
+    # --- API: clinics, commissioners, evaluations --------------------------------------------------------
+    api("api-clinic-list", kind="clinic", rows=True),
+    api("api-clinic-list", "POST", allowed=OFFICERS, ok=400, data={}),
+    api("api-clinic-detail", kind="clinic"),
+    api("api-clinic-set-status", "POST", kind="clinic", allowed=OFFICERS, data=CLOSE_CLINIC),
+    api("api-commissioner-list", kind="commissioner", rows=True),
+    api("api-commissioner-list", "POST", allowed=OFFICERS, ok=400, data={}),
+    api("api-commissioner-detail", kind="commissioner"),
+    api("api-evaluation-list", kind="evaluation", rows=True),
+    api("api-evaluation-detail", kind="evaluation"),
+    # --- the schema and its docs page: public by design (no data, only the shape of the API) ------------
+    page("api-schema", allowed=EVERYONE),
+    page("api-docs", allowed=EVERYONE),
+]
+
+#: The admin site (/admin/) is walked coarsely by ``test_routes.test_admin_is_staff_only``: the index
+#: and every registered model's changelist and add page, for every role. Its URL names (and its
+#: unnamed patterns) count as registered here.
+ADMIN_NAMESPACE = "admin"
+
+
+def registry_names() -> set[str]:
+    return {route.name for route in ROUTES}

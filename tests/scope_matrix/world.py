@@ -1,0 +1,220 @@
+"""The matrix world: the shared world (``tests.conftest.build_world``) plus, for every kind of object
+a route acts on, one object inside the scope of the in-scope users (东湖区 / 南昌市, the world's
+clinic and provider, the 东湖 enterprise) and one outside it (浔阳区, 九江市, other organisations).
+
+``VISIBLE[kind]`` says, as a table written here and not derived from the code under test, which
+roles may see the ``in`` and the ``out`` object of that kind. Every object has a ``marker``: a
+text unique in the world (a name, a title, a summary) that lists, exports and downloads must show
+exactly when the row is visible.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+
+from accounts.models import Organisation
+from diagnosis.models import Engagement, ImportJob, Visit
+from providers.models import Clinic, CommissionerProfile, Provider, Solution
+from reporting.models import ProviderEvaluation
+from reporting.services.evaluation import evaluation_run
+from tests.conftest import World, build_world
+from tests.factories import OrganisationFactory, make_role_user, region
+from tests.providers.test_pool_support import make_provider, make_solution
+from tests.roles import (
+    ANONYMOUS,
+    IN_COUNTY,
+    OFFICERS,
+    OUT_CITY,
+    OUT_COUNTY,
+    PROVINCE_ROLES,
+    REAL_ROLES,
+)
+
+#: The month the world's providers are evaluated for.
+PERIOD = "202501"
+
+_SIGNED_IN = frozenset(REAL_ROLES)
+_EVERYONE = frozenset([*REAL_ROLES, ANONYMOUS])
+_NOBODY = frozenset()
+
+#: kind → (roles that see the ``in`` object, roles that see the ``out`` object).
+VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
+    # the 东湖 enterprise: its officers, commissioner, engaged clinic and provider, its own account
+    "enterprise": (_SIGNED_IN, PROVINCE_ROLES),
+    "engagement": (_SIGNED_IN, PROVINCE_ROLES),
+    "visit": (_SIGNED_IN, PROVINCE_ROLES),
+    # each role's own import job in; a 九江 officer's job out (administrators see every job)
+    "import_job": (_SIGNED_IN, frozenset({"admin"})),
+    # the world's provider (based in and serving 南昌市) vs one based in 浔阳区 serving nothing
+    "provider": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
+    "qualification": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
+    # a published solution of the world's provider (everyone signed in) vs a 浔阳 draft
+    "solution": (_SIGNED_IN, PROVINCE_ROLES),
+    "solution_draft": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    "solution_submitted": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    # the 东湖 clinic (operated by the world's provider) vs a 浔阳 centre run by a park
+    "clinic": (OFFICERS | {"commissioner", "clinic_staff", "provider_staff"}, PROVINCE_ROLES),
+    # the 东湖 commissioner's registry entry / account vs the 浔阳 one's
+    "commissioner": (OFFICERS | {"commissioner"}, PROVINCE_ROLES),
+    "commissioner_user": (OFFICERS | {"commissioner"}, PROVINCE_ROLES),
+    # evaluations: the province reads all, provider staff their own
+    "evaluation": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    "evaluated_provider": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
+    "public_provider": (_EVERYONE, _NOBODY),
+    "public_solution": (_EVERYONE, _NOBODY),
+}
+
+
+def visible(kind: str, which: str, role: str) -> bool:
+    seen_in, seen_out = VISIBLE[kind]
+    return role in (seen_in if which == "in" else seen_out)
+
+
+@dataclass
+class ScopeWorld:
+    world: World
+    objects: dict = field(default_factory=dict)  # kind → {"in": obj, "out": obj}
+    own_jobs: dict = field(default_factory=dict)  # role → that role's own import job
+    markers: dict = field(default_factory=dict)  # (kind, which) → text
+
+    @property
+    def users(self) -> dict:
+        return self.world.users
+
+    def user_for(self, role: str):
+        return self.world.user_for(role)
+
+    def obj(self, kind: str, which: str, role: str):
+        """The ``which`` ("in"/"out") object of ``kind`` as ``role`` meets it (import jobs are per user)."""
+        if kind == "import_job" and which == "in":
+            return self.own_jobs.get(role, self.own_jobs["admin"])  # anonymous: any job will do
+        return self.objects[kind][which]
+
+    def marker(self, kind: str, which: str, role: str) -> str:
+        if kind == "import_job" and which == "in":
+            return self.obj(kind, which, role).original_name
+        return self.markers[(kind, which)]
+
+
+def _job(user, name: str) -> ImportJob:
+    job = ImportJob(
+        created_by=user,
+        original_name=name,
+        file_format="csv",
+        status=ImportJob.Status.PREVIEWED,
+        total_rows=1,
+    )
+    job.file.save("matrix.csv", ContentFile("统一社会信用代码,企业名称\n".encode()), save=False)
+    job.rejects_file.save(
+        "matrix-rejects.csv", io.BytesIO(f"\ufeff行号,错误原因\n2,{name}\n".encode()), save=False
+    )
+    job.save()
+    return job
+
+
+def build_scope_world() -> ScopeWorld:
+    """Create the matrix world (the caller provides DB access)."""
+    world = build_world()
+    users = world.users
+    sw = ScopeWorld(world)
+    today = datetime.date.today()
+
+    def put(kind, inside, outside, marker_in, marker_out):
+        sw.objects[kind] = {"in": inside, "out": outside}
+        sw.markers[(kind, "in")] = marker_in
+        sw.markers[(kind, "out")] = marker_out
+
+    ent_in, ent_out = world.ent_donghu, world.ent_jiujiang
+    put("enterprise", ent_in, ent_out, ent_in.name, ent_out.name)
+
+    # network: the world's provider (南昌), a 浔阳 provider, the 东湖 clinic and a 浔阳 centre
+    own = make_provider("赣云科技服务商", home="360100", serves=("360100",), organisation=world.provider)
+    far = make_provider("浔阳矩阵网络科技有限公司", home=OUT_COUNTY)
+    applied = make_provider("庐山矩阵装备服务有限公司", home=OUT_COUNTY, status=Provider.Status.APPLIED)
+    put("provider", own, far, own.name, far.name)
+    put("evaluated_provider", own, far, own.name, far.name)
+    put("public_provider", own, applied, own.name, applied.name)
+    put("qualification", own.qualifications.get(), far.qualifications.get(), f"RQ-{own.pk}", f"RQ-{far.pk}")
+
+    published = make_solution(own, "矩阵云MES轻量版", status=Solution.Status.PUBLISHED)
+    own_draft = make_solution(own, "矩阵设备联网草稿")
+    own_submitted = make_solution(own, "矩阵质量追溯待审", status=Solution.Status.SUBMITTED)
+    far_draft = make_solution(far, "矩阵浔阳专网草稿")
+    far_submitted = make_solution(far, "矩阵浔阳能耗待审", status=Solution.Status.SUBMITTED)
+    put("solution", published, far_draft, published.title, far_draft.title)
+    put("public_solution", published, far_draft, published.title, far_draft.title)
+    put("solution_draft", own_draft, far_draft, own_draft.title, far_draft.title)
+    put("solution_submitted", own_submitted, far_submitted, own_submitted.title, far_submitted.title)
+
+    park = OrganisationFactory(name="浔阳矩阵产业园", kind=Organisation.Kind.PARK, region=region(OUT_COUNTY))
+    far_centre_org = OrganisationFactory(
+        name="浔阳矩阵促进中心", kind=Organisation.Kind.CENTRE, region=region(OUT_COUNTY)
+    )
+    clinic_in = Clinic.objects.create(
+        organisation=world.clinic, operator=world.provider, region=region(IN_COUNTY), industries=["39"]
+    )
+    clinic_out = Clinic.objects.create(
+        organisation=far_centre_org, kind=Clinic.Kind.CENTRE, operator=park, region=region(OUT_COUNTY)
+    )
+    put("clinic", clinic_in, clinic_out, clinic_in.name, clinic_out.name)
+
+    # casework
+    eng_in = Engagement.objects.get(enterprise=ent_in, organisation=world.clinic)
+    eng_out = Engagement.objects.create(enterprise=ent_out, organisation=far_centre_org)
+    put("engagement", eng_in, eng_out, world.clinic.name, far_centre_org.name)
+    due = today + datetime.timedelta(days=7)
+    visit_in = Visit.objects.create(
+        enterprise=ent_in,
+        commissioner=users["commissioner"],
+        visited_on=today,
+        summary="矩阵东湖走访",
+        follow_up_due=due,
+    )
+    visit_out = Visit.objects.create(
+        enterprise=ent_out,
+        commissioner=users["other_commissioner"],
+        visited_on=today,
+        summary="矩阵浔阳走访",
+        follow_up_due=due,
+    )
+    put("visit", visit_in, visit_out, visit_in.summary, visit_out.summary)
+
+    # commissioners
+    users["commissioner"].display_name = "矩阵东湖专员"
+    users["commissioner"].save()
+    users["other_commissioner"].display_name = "矩阵浔阳专员"
+    users["other_commissioner"].save()
+    prof_in = CommissionerProfile.objects.create(
+        user=users["commissioner"], tier="county", employer="东湖区工信局"
+    )
+    prof_out = CommissionerProfile.objects.create(user=users["other_commissioner"], tier="county")
+    put("commissioner", prof_in, prof_out, "矩阵东湖专员", "矩阵浔阳专员")
+    put(
+        "commissioner_user",
+        users["commissioner"],
+        users["other_commissioner"],
+        "矩阵东湖专员",
+        "矩阵浔阳专员",
+    )
+
+    # import jobs: one per signed-in user, and one of a 九江 city officer
+    for role in REAL_ROLES:
+        sw.own_jobs[role] = _job(users[role], f"矩阵名录-{role}.csv")
+    far_officer = make_role_user("city_officer", username="jj_city_matrix", region_code=OUT_CITY)
+    job_out = _job(far_officer, "矩阵名录-九江.csv")
+    sw.objects["import_job"] = {"in": None, "out": job_out}
+    sw.markers[("import_job", "out")] = job_out.original_name
+
+    # evaluations of both admitted providers for PERIOD
+    evaluation_run(period=PERIOD)
+    put(
+        "evaluation",
+        ProviderEvaluation.objects.get(provider=own, period=PERIOD),
+        ProviderEvaluation.objects.get(provider=far, period=PERIOD),
+        own.name,
+        far.name,
+    )
+    return sw
