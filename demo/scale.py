@@ -26,7 +26,7 @@ Each record kind is one small ``seed_<kind>(ctx)`` function run in order by ``se
 issue extends the data set by adding its own function to ``STEPS``.
 
 The vocabulary and national rules (size classes, weights, names) are the demo's own
-(``diagnosis.demo``), imported rather than copied.
+(``demo.enterprises``), imported rather than copied.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
-from diagnosis.demo import (
+from core.history import history_value
+from demo.enterprises import (
     CITY_AFFINITY,
     CITY_WEIGHT,
     CLOUD_DEPTHS,
@@ -65,7 +66,7 @@ from diagnosis.demo import (
     is_above_designated_size,
     size_class_for,
 )
-from diagnosis.demo_services import SOLUTION_WORDS, VISIT_SUMMARIES
+from demo.services import SOLUTION_WORDS, VISIT_SUMMARIES
 from diagnosis.models import (
     ENTERPRISE_FIELDS,
     Assignment,
@@ -75,7 +76,6 @@ from diagnosis.models import (
     EnterpriseChange,
     Visit,
 )
-from diagnosis.services import history_value
 from providers.models import (
     BusinessScenario,
     Clinic,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from accounts.models import Role, User
-from diagnosis.demo import size_class_for
+from demo.enterprises import size_class_for
 from diagnosis.models import Assignment, Engagement, Enterprise, EnterpriseAccount, EnterpriseChange, Visit
 from providers.models import Clinic, CommissionerProfile, Provider
 from regions.codes import credit_code_problem
