@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from diagnosis.models import Enterprise
-from regions.codes import MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
+from regions.codes import CREDIT_CODE_CHARSET, MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
 from regions.models import Region
+
+CODE_CHARACTERS = frozenset(CREDIT_CODE_CHARSET)
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -58,11 +60,21 @@ class EnterpriseFilter(django_filters.FilterSet):
             self.filters["commissioner"].queryset = commissioner_choices(actor=actor)
 
     def filter_q(self, queryset, name, value):
-        """Name contains the text, or the credit code contains it (full-width, case and spaces folded)."""
+        """Name contains the text, or the credit code contains it (full-width, case and spaces folded).
+
+        Text without cased letters (Chinese, digits) is matched with ``contains``: folding case
+        would only wrap the column in ``UPPER()``, which is slower and can't use the trigram index on
+        the plain name (migration 0006). Text that can't be part of a credit code (anything outside
+        its 31 characters) doesn't look at the code at all.
+        """
         text = normalise_text(value)
         if not text:
             return queryset
-        return queryset.filter(Q(name__icontains=text) | Q(credit_code__contains=normalise_credit_code(text)))
+        by_name = Q(name__contains=text) if text.upper() == text.lower() else Q(name__icontains=text)
+        code = normalise_credit_code(text)
+        if code and set(code) <= CODE_CHARACTERS:
+            return queryset.filter(by_name | Q(credit_code__contains=code))
+        return queryset.filter(by_name)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(county__path__startswith=value.path)

@@ -1,6 +1,7 @@
 """Search by name or credit-code fragment uses trigram indexes on PostgreSQL.
 
-The list's search is ``name__icontains`` (PostgreSQL: ``UPPER(name::text) LIKE UPPER('%…%')``) or
+The list's search is ``name__contains`` for text without case (Chinese: ``name::text LIKE '%…%'``),
+``name__icontains`` otherwise (``UPPER(name::text) LIKE UPPER('%…%')``), or
 ``credit_code__contains`` (``credit_code::text LIKE '%…%'``): a B-tree can't serve a leading
 wildcard, so without these every search reads the whole register. The GIN indexes are on exactly
 those expressions. pg_trgm makes trigrams of Chinese characters under a UTF-8 ctype, so fragments of
@@ -14,10 +15,13 @@ from django.db import migrations
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS enterprise_name_trgm ON diagnosis_enterprise USING gin (UPPER(name::text) gin_trgm_ops)",
+    # Text without case (Chinese) is searched with a plain LIKE on the name: its own index.
+    "CREATE INDEX IF NOT EXISTS enterprise_name_plain_trgm ON diagnosis_enterprise USING gin ((name::text) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS enterprise_code_trgm ON diagnosis_enterprise USING gin ((credit_code::text) gin_trgm_ops)",
 ]
 REVERSE = [
     "DROP INDEX IF EXISTS enterprise_name_trgm",
+    "DROP INDEX IF EXISTS enterprise_name_plain_trgm",
     "DROP INDEX IF EXISTS enterprise_code_trgm",
 ]
 
