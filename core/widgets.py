@@ -55,3 +55,17 @@ class FastSelect(forms.Select):
             else:
                 groups.append((None, [{"value": str(option_value), "label": option_label}], index))
         return groups
+
+
+def fast_selects(form: forms.BaseForm) -> forms.BaseForm:
+    """Swap every single-choice ``Select`` of ``form`` for a ``FastSelect`` with the same attributes
+    and choices (model choices included); returns the form. For list pages' filter panels, where
+    selects of a hundred regions or commissioners are rendered on every request."""
+    for field in form.fields.values():
+        widget = field.widget
+        if type(widget) is forms.Select:
+            fast = FastSelect(attrs=widget.attrs)
+            fast.is_required = widget.is_required
+            fast.choices = getattr(field, "choices", widget.choices)
+            field.widget = fast
+    return form

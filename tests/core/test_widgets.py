@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django import forms
 
-from core.widgets import FastSelect
+from core.widgets import FastSelect, fast_selects
 
 
 class Shape(HTMLParser):
@@ -53,3 +53,25 @@ def test_labels_and_values_are_escaped():
     html = FastSelect(choices=CHOICES).render("county", None)
     assert "<尖括号>" not in html and "&lt;尖括号&gt;" in html
     assert 'value="3607&lt;&amp;&gt;"' in html
+
+
+@pytest.mark.django_db
+def test_fast_selects_keeps_model_choices_and_selection():
+    from regions.models import Region
+
+    class Form(forms.Form):
+        region = forms.ModelChoiceField(queryset=Region.objects.filter(level="city").order_by("sort_order"))
+        kind = forms.ChoiceField(
+            choices=[("a", "甲"), ("b", "乙")], widget=forms.Select(attrs={"class": "k"})
+        )
+        many = forms.MultipleChoiceField(choices=[("x", "X")])
+
+    nanchang = Region.objects.get(code="360100")
+    plain = Form({"region": nanchang.pk, "kind": "b"})
+    fast = fast_selects(Form({"region": nanchang.pk, "kind": "b"}))
+    assert isinstance(fast.fields["region"].widget, FastSelect)
+    assert isinstance(fast.fields["kind"].widget, FastSelect)
+    assert not isinstance(fast.fields["many"].widget, FastSelect)  # multiple choice left alone
+    for name in ("region", "kind"):
+        assert shape(fast[name]) == shape(plain[name])
+    assert f'value="{nanchang.pk}" selected' in str(fast["region"])
