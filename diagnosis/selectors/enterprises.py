@@ -10,7 +10,7 @@ from diagnosis.models import Enterprise, EnterpriseChange
 
 def enterprise_list(*, actor, filters: dict | None = None) -> QuerySet[Enterprise]:
     """Enterprises visible to ``actor``, filtered by ``EnterpriseFilter`` over ``filters``."""
-    from .filters import EnterpriseFilter
+    from diagnosis.filters import EnterpriseFilter
 
     qs = Enterprise.objects.visible_to(actor).select_related("county", "county__parent", "commissioner")
     if filters is None:
