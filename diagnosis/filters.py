@@ -53,7 +53,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is not None:
-            from .selectors import commissioner_choices
+            from diagnosis.selectors.enterprises import commissioner_choices
 
             self.filters["commissioner"].queryset = commissioner_choices(actor=actor)
 

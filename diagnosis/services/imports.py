@@ -69,7 +69,7 @@ def upload_problem(*, name: str, size: int) -> str | None:
 
 def _enqueue(task_name: str, job_id: int, *, resume: bool = False) -> None:
     """Ring the doorbell; if the broker is down the sweep rings again later (nothing is lost)."""
-    from . import tasks
+    from diagnosis import tasks
 
     try:
         getattr(tasks, task_name).apply_async(args=[job_id], kwargs={"resume": resume})

@@ -329,7 +329,7 @@ def can_request_evaluation(user) -> bool:
 
 
 def _enqueue(period: str) -> None:
-    from . import tasks
+    from reporting import tasks
 
     try:
         tasks.evaluate_providers.delay(period=period)
