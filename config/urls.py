@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.views import home_view
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="diagnosis:enterprise_list", permanent=False), name="home"),
+    path("", home_view, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("diagnosis.urls")),

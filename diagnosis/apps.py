@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DiagnosisConfig(AppConfig):
     name = "diagnosis"
     verbose_name = _("企业档案与诊断")
+
+    def ready(self):
+        from . import home  # noqa: F401  (registers this app's home-page panels and to-dos)

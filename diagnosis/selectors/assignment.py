@@ -73,3 +73,15 @@ def assignment_history(*, actor, enterprise: Enterprise) -> QuerySet[Assignment]
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise Http404
     return enterprise.assignments.select_related("commissioner", "assigned_by")
+
+
+def caseload_counts(*, actor, commissioner: User) -> dict:
+    """``{"assigned", "never_visited"}`` over ``commissioner``'s enterprises as ``actor`` sees them (one query)."""
+    return (
+        Enterprise.objects.visible_to(actor)
+        .filter(commissioner=commissioner)
+        .aggregate(
+            assigned=Count("pk", distinct=True),
+            never_visited=Count("pk", filter=Q(visits__isnull=True), distinct=True),
+        )
+    )

@@ -1,6 +1,6 @@
 """Reads of the enterprise archive, always for an acting user (scoped)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -46,3 +46,23 @@ def commissioner_choices(*, actor) -> QuerySet[User]:
             return qs.filter(pk=actor.pk)
         return qs.filter(region__path__startswith=scope.region_path)
     return qs.none()
+
+
+def enterprise_figures(*, actor) -> dict:
+    """``{"total", "above_size", "unassigned"}`` over the enterprises ``actor`` may see (one query)."""
+    return Enterprise.objects.visible_to(actor).aggregate(
+        total=Count("pk"),
+        above_size=Count("pk", filter=Q(above_designated_size=True)),
+        unassigned=Count("pk", filter=Q(commissioner__isnull=True)),
+    )
+
+
+def own_enterprise(*, actor) -> Enterprise | None:
+    """The enterprise an enterprise user acts for, with its region and commissioner, or None (one query)."""
+    if scope_for(actor).reach != Reach.ENTERPRISE:
+        return None
+    return (
+        Enterprise.objects.visible_to(actor)
+        .select_related("county", "county__parent", "commissioner", "commissioner__region")
+        .first()
+    )
