@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,12 @@ from accounts.scope import is_officer
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.assignment import AssignForm, DeactivateForm, UnassignForm
 from diagnosis.models import Enterprise
-from diagnosis.selectors.assignment import assignment_history, caseload_commissioner_get, caseload_summary
+from diagnosis.selectors.assignment import (
+    CASELOAD_DEFAULT_SORT,
+    assignment_history,
+    caseload_commissioner_get,
+    caseload_summary,
+)
 from diagnosis.selectors.enterprises import enterprise_get, enterprise_list
 from diagnosis.services.assignment import commissioner_deactivate, enterprise_assign, enterprise_unassign
 from providers.models import CommissionerProfile
@@ -26,8 +32,27 @@ def _require_officer(user, message: str) -> None:
         raise PermissionDenied(message)
 
 
+#: Enterprises per page of a caseload (about five phone screens of cards).
+CASELOAD_PAGE_SIZE = 15
+
+
+def _caseload_sorts() -> list[tuple[str, str]]:
+    return [
+        ("follow_up", _("按跟进期限")),
+        ("last_visit", _("按最近走访（久未走访在前）")),
+        ("name", _("按企业名称")),
+    ]
+
+
 def _render_caseload(request, commissioner, *, own: bool):
-    summary = caseload_summary(actor=request.user, commissioner=commissioner)
+    query = request.GET.get("q", "").strip()[:100]
+    summary = caseload_summary(
+        actor=request.user,
+        commissioner=commissioner,
+        query=query,
+        sort=request.GET.get("sort", CASELOAD_DEFAULT_SORT),
+    )
+    page = Paginator(summary["enterprises"], CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     profile_pk = (
         CommissionerProfile.objects.filter(user=commissioner).values_list("pk", flat=True).first()
         if not own
@@ -36,7 +61,14 @@ def _render_caseload(request, commissioner, *, own: bool):
     return render(
         request,
         "diagnosis/caseload.html",
-        {"commissioner": commissioner, "summary": summary, "own": own, "profile_pk": profile_pk},
+        {
+            "commissioner": commissioner,
+            "summary": summary,
+            "page": page,
+            "sorts": _caseload_sorts(),
+            "own": own,
+            "profile_pk": profile_pk,
+        },
     )
 
 
