@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from diagnosis.models import Visit
 from diagnosis.selectors.assignment import caseload_summary
@@ -187,8 +189,15 @@ def test_caseload_is_paginated_and_keeps_search_and_sort(client, world, named_ca
     assert client.get(url, {"page": "999"}).status_code == 200
 
 
+@pytest.fixture
+def default_language_after():
+    """A request in English leaves English active in this thread: put the default back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_caseload_in_both_languages(client, world, named_caseload, language):
+def test_caseload_in_both_languages(client, world, named_caseload, language, default_language_after):
     client.cookies["django_language"] = language
     client.force_login(world.users["commissioner"])
     html = client.get(reverse("diagnosis:caseload")).content.decode()
