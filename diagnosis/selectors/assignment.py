@@ -1,6 +1,7 @@
 """Reads for the commissioner's caseload and assignment history."""
 
 import datetime
+import hashlib
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.http import Http404
@@ -122,3 +123,31 @@ def caseload_counts(*, actor, commissioner: User) -> dict:
             never_visited=Count("pk", filter=Q(visits__isnull=True), distinct=True),
         )
     )
+
+
+def assignment_preview(*, actor, enterprises: QuerySet[Enterprise], commissioner: User) -> dict:
+    """What assigning ``enterprises`` (as far as ``actor`` sees them) to ``commissioner`` would do.
+
+    ``{"total", "change", "unassigned", "from_others", "unchanged", "fingerprint"}``: how many
+    enterprises the set holds, how many would change hands (``unassigned`` ones without a
+    commissioner plus ``from_others`` taken from another commissioner), how many already belong to
+    ``commissioner``; and a fingerprint of the set (ids and current commissioners) that changes
+    whenever the set or any of its assignments does. One query (ids only, no model instances).
+    """
+    rows = list(
+        Enterprise.objects.visible_to(actor)
+        .filter(pk__in=enterprises.values("pk"))
+        .order_by("pk")
+        .values_list("pk", "commissioner_id")
+    )
+    unchanged = sum(1 for _, current in rows if current == commissioner.pk)
+    unassigned = sum(1 for _, current in rows if current is None)
+    digest = hashlib.sha256(",".join(f"{pk}:{current or ''}" for pk, current in rows).encode()).hexdigest()
+    return {
+        "total": len(rows),
+        "change": len(rows) - unchanged,
+        "unassigned": unassigned,
+        "from_others": len(rows) - unchanged - unassigned,
+        "unchanged": unchanged,
+        "fingerprint": digest[:32],
+    }
