@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -233,7 +234,9 @@ def test_progress_json_and_polling_page(world, client):
     assert '<progress max="100" value="25"' in page
     assert reverse("diagnosis:import_job_status", args=[job.pk]) in page
     assert 'src="http' not in page and 'src="//' not in page  # no CDN
-    assert "fetch(" in page
+    # the polling script is a static file (no inline script: the CSP allows only same-origin files)
+    assert 'src="/static/js/import_progress.js"' in page and "<script>" not in page
+    assert "fetch(" in (settings.BASE_DIR / "static" / "js" / "import_progress.js").read_text()
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
