@@ -12,7 +12,7 @@ from django.utils import translation
 
 from core.widgets import DateInput
 
-FORM_PACKAGES = ["accounts.forms", "providers.forms", "diagnosis.forms", "diagnosis.filters", "reporting"]
+FORM_PACKAGES = ["accounts.forms", "providers.forms", "diagnosis.forms", "diagnosis.filters"]
 
 
 def _form_classes():
@@ -24,7 +24,6 @@ def _form_classes():
             modules += [
                 importlib.import_module(f"{name}.{info.name}")
                 for info in pkgutil.iter_modules(module.__path__)
-                if name != "reporting" or info.name == "forms"
             ]
         for mod in modules:
             for _, obj in inspect.getmembers(mod, inspect.isclass):
