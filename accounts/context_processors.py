@@ -2,14 +2,18 @@
 
 Contract: ``navigation(request)`` returns ``{"nav": {...}}`` with
 
+- ``home_url``: the home page (工作台, always, for signed-in users);
 - ``enterprises_url``: the enterprise list (always, for signed-in users);
 - ``import_url``: the register import page, or ``""`` when the user may not import
   (``permissions.can_import_enterprises``) or the import pages are not installed yet;
 - ``api_docs_url``: the API documentation, or ``""`` for anyone but officers (``permissions.is_officer``);
 - ``can_create_enterprise``: whether to offer "新建企业档案";
-- ``active``: which nav entry the current page belongs to (``"enterprises"``, ``"import"`` or ``""``);
+- ``active``: which fixed nav entry the current page belongs to (``"home"``, ``"enterprises"``,
+  ``"import"`` or ``""``);
 - ``items``: the other areas the user may open, as ``[{"key", "url", "label", "current"}]``, in
-  menu order. An entry appears only when the user's role fits and its URL name is installed.
+  menu order. An entry appears only when the user's role fits and its URL name is installed. An
+  entry is current when the page's namespace matches and its URL name starts with one of the
+  entry's prefixes (a provider's staff on their provider's pages: "本机构", not "服务商").
 
 Anonymous users get ``{"nav": {}}``. Only URL names are looked up here, so ``accounts`` imports
 nothing from the apps above it.
@@ -21,16 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import Role
 from .permissions import can_create_enterprise, can_import_enterprises, is_officer, is_province
 
-#: (key, URL name, label, who sees it, namespace + url-name prefix that marks the entry current)
+#: (key, URL name, label, who sees it, (namespace, url-name prefix or prefixes) marking the entry current)
 MENU = [
-    ("caseload", "diagnosis:caseload", _("我的工作台"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
+    ("caseload", "diagnosis:caseload", _("我的工作台账"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
     ("providers", "providers:provider_list", _("服务商"), is_officer, ("providers", "provider")),
-    ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", "my_provider")),
+    ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", ("my_provider", "provider_", "qualification"))),
     ("solutions", "providers:solution_list", _("解决方案"), lambda u: is_officer(u) or u.role == Role.PROVIDER_STAFF, ("providers", "solution")),
     ("clinics", "providers:clinic_list", _("诊所与中心"), lambda u: is_officer(u) or u.role in (Role.CLINIC_STAFF, Role.PROVIDER_STAFF), ("providers", "clinic")),
     ("commissioners", "providers:commissioner_list", _("数字专员"), is_officer, ("providers", "commissioner")),
     ("league", "reporting:provider_league", _("服务商评价"), is_province, ("reporting", "provider")),
-    ("my_evaluation", "reporting:my_evaluation", _("本机构评价"), lambda u: u.role == Role.PROVIDER_STAFF, ("reporting", "my_evaluation")),
+    ("my_evaluation", "reporting:my_evaluation", _("本机构评价"), lambda u: u.role == Role.PROVIDER_STAFF, ("reporting", ("my_evaluation", "provider_evaluation"))),
     ("targets", "reporting:targets", _("目标完成情况"), is_officer, ("reporting", "targets")),
     ("directory", "directory:index", _("服务目录"), lambda u: True, ("directory", "")),
 ]  # fmt: skip
@@ -45,6 +49,8 @@ def _reverse_or_blank(name: str) -> str:
 
 def _active_section(request) -> str:
     match = getattr(request, "resolver_match", None)
+    if match is not None and not match.namespace and match.url_name == "home":
+        return "home"
     if match is None or match.namespace != "diagnosis":
         return ""
     if (match.url_name or "").startswith("import"):
@@ -75,6 +81,7 @@ def navigation(request) -> dict:
     officer = is_officer(user)
     return {
         "nav": {
+            "home_url": reverse("home"),
             "enterprises_url": reverse("diagnosis:enterprise_list"),
             "import_url": _reverse_or_blank("diagnosis:import_upload")
             if can_import_enterprises(user)

@@ -5,19 +5,21 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core.views import home_view
 
 # The docs page under the site's Content-Security-Policy: Swagger UI's own script is served as a
 # file (the "split" view, ``?script``), so script-src stays 'self'; its page template carries a
 # small inline <style>, so this one view allows inline styles.
 api_docs_view = csp_update({"style-src": [UNSAFE_INLINE]})(
-    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/api_docs.html")
 )
 
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="diagnosis:enterprise_list", permanent=False), name="home"),
+    path("", home_view, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("diagnosis.urls")),

@@ -12,3 +12,4 @@ class DiagnosisConfig(AppConfig):
         from diagnosis.services.imports import import_job_enqueue
 
         register_sweep(ImportJob, enqueue=import_job_enqueue)
+        from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)

@@ -10,11 +10,16 @@ from diagnosis.selectors.enterprises import commissioner_choices
 
 class AssignForm(ServiceErrorsMixin, forms.Form):
     """Pick a commissioner for the enterprises of the (filtered) list; ``expected`` guards against a
-    list that changed between showing the count and confirming."""
+    list that changed between showing the count and confirming; ``confirm_count`` and
+    ``fingerprint`` carry the bulk page's confirmation step."""
 
     commissioner = forms.ModelChoiceField(label=_("数字专员"), queryset=None, empty_label=_("请选择数字专员"))
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
     expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    #: The bulk page's second step posts back what it showed: how many enterprises would change hands
+    #: and the fingerprint of the set (``selectors.assignment.assignment_preview``).
+    confirm_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,10 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from core.widgets import DateInput
 
 
 class VisitForm(ServiceErrorsMixin, forms.Form):

@@ -1,9 +1,10 @@
 """Reads of engagements and the organisations that can be engaged."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation
+from accounts.permissions import is_clinic_staff, is_provider_staff
 from diagnosis.models import Engagement, Enterprise
 from diagnosis.selectors.enterprises import enterprise_get
 from providers.models import Clinic, Provider
@@ -30,3 +31,31 @@ def engagement_get(*, actor, enterprise: Enterprise, pk: int) -> Engagement:
         return enterprise.engagements.select_related("enterprise", "organisation").get(pk=pk)
     except Engagement.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def engagement_figures(*, actor) -> dict:
+    """``{"total", "diagnosis", "project"}``: the active engagements of the actor's organisation with
+    enterprises it may see (clinic and provider staff; zeros for everyone else). One query."""
+    if not (is_clinic_staff(actor) or is_provider_staff(actor)):
+        return {"total": 0, "diagnosis": 0, "project": 0}
+    return _own_engagements(actor).aggregate(
+        total=Count("enterprise_id", distinct=True),
+        diagnosis=Count("pk", filter=Q(purpose=Engagement.Purpose.DIAGNOSIS)),
+        project=Count("pk", filter=Q(purpose=Engagement.Purpose.PROJECT)),
+    )
+
+
+def engaged_enterprises(*, actor, limit: int = 8) -> list[Engagement]:
+    """The actor's organisation's most recent active engagements (enterprise and region loaded), one query."""
+    if not (is_clinic_staff(actor) or is_provider_staff(actor)):
+        return []
+    return list(
+        _own_engagements(actor)
+        .select_related("enterprise", "enterprise__county")
+        .order_by("-started_at", "-pk")[:limit]
+    )
+
+
+def _own_engagements(actor):
+    """The actor's organisation's active engagements, through the engagements' own scope."""
+    return Engagement.objects.visible_to(actor).filter(organisation_id=actor.organisation_id, active=True)

@@ -1,10 +1,11 @@
 """Reads of the enterprise archive, always for an acting user (scoped)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.permissions import is_enterprise_user
 from accounts.scope import COMMISSIONERS_OVERSEEN, restrict
 from diagnosis.models import Enterprise, EnterpriseChange
 
@@ -55,3 +56,23 @@ def commissioner_choice_labels(*, actor) -> list[tuple[int, str]]:
         )
         for pk, name, username, region in rows
     ]
+
+
+def enterprise_figures(*, actor) -> dict:
+    """``{"total", "above_size", "unassigned"}`` over the enterprises ``actor`` may see (one query)."""
+    return Enterprise.objects.visible_to(actor).aggregate(
+        total=Count("pk"),
+        above_size=Count("pk", filter=Q(above_designated_size=True)),
+        unassigned=Count("pk", filter=Q(commissioner__isnull=True)),
+    )
+
+
+def own_enterprise(*, actor) -> Enterprise | None:
+    """The enterprise an enterprise user acts for, with its region and commissioner, or None (one query)."""
+    if not is_enterprise_user(actor):
+        return None
+    return (
+        Enterprise.objects.visible_to(actor)
+        .select_related("county", "county__parent", "commissioner", "commissioner__region")
+        .first()
+    )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +14,20 @@ from accounts.permissions import is_officer
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.assignment import AssignForm, DeactivateForm, UnassignForm
 from diagnosis.models import Enterprise
-from diagnosis.selectors.assignment import assignment_history, caseload_commissioner_get, caseload_summary
+from diagnosis.selectors.assignment import (
+    CASELOAD_DEFAULT_SORT,
+    assignment_history,
+    assignment_preview,
+    caseload_commissioner_get,
+    caseload_summary,
+)
 from diagnosis.selectors.enterprises import enterprise_get, enterprise_list
-from diagnosis.services.assignment import commissioner_deactivate, enterprise_assign, enterprise_unassign
+from diagnosis.services.assignment import (
+    check_commissioner_covers,
+    commissioner_deactivate,
+    enterprise_assign,
+    enterprise_unassign,
+)
 from providers.models import CommissionerProfile
 
 SAMPLE_SIZE = 20
@@ -26,8 +38,27 @@ def _require_officer(user, message: str) -> None:
         raise PermissionDenied(message)
 
 
+#: Enterprises per page of a caseload (about five phone screens of cards).
+CASELOAD_PAGE_SIZE = 15
+
+
+def _caseload_sorts() -> list[tuple[str, str]]:
+    return [
+        ("follow_up", _("按跟进期限")),
+        ("last_visit", _("按最近走访（久未走访在前）")),
+        ("name", _("按企业名称")),
+    ]
+
+
 def _render_caseload(request, commissioner, *, own: bool):
-    summary = caseload_summary(actor=request.user, commissioner=commissioner)
+    query = request.GET.get("q", "").strip()[:100]
+    summary = caseload_summary(
+        actor=request.user,
+        commissioner=commissioner,
+        query=query,
+        sort=request.GET.get("sort", CASELOAD_DEFAULT_SORT),
+    )
+    page = Paginator(summary["enterprises"], CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     profile_pk = (
         CommissionerProfile.objects.filter(user=commissioner).values_list("pk", flat=True).first()
         if not own
@@ -36,7 +67,14 @@ def _render_caseload(request, commissioner, *, own: bool):
     return render(
         request,
         "diagnosis/caseload.html",
-        {"commissioner": commissioner, "summary": summary, "own": own, "profile_pk": profile_pk},
+        {
+            "commissioner": commissioner,
+            "summary": summary,
+            "page": page,
+            "sorts": _caseload_sorts(),
+            "own": own,
+            "profile_pk": profile_pk,
+        },
     )
 
 
@@ -75,7 +113,14 @@ def _active_filters(filterset) -> list[tuple[str, str]]:
 
 @login_required
 def assign_view(request):
-    """Assign the enterprises of the filtered enterprise list (same query string) to one commissioner."""
+    """Assign the enterprises of the filtered enterprise list (same query string) to one commissioner.
+
+    Two steps. The first POST (commissioner, reason, ``expected`` = the count shown) checks the
+    commissioner covers every enterprise and shows how many would change hands (not yet assigned,
+    taken from another commissioner, already theirs). Only a second POST that sends back that number
+    (``confirm_count``) and the set's ``fingerprint`` assigns; if the set or its assignments changed
+    in between, nothing is assigned and the new numbers are shown for another confirmation.
+    """
     user = request.user
     _require_officer(user, _("只有省、市、县工信部门可以分配数字专员。"))
     filterset = EnterpriseFilter(request.GET, queryset=enterprise_list(actor=user), actor=user)
@@ -83,33 +128,38 @@ def assign_view(request):
     qs = filterset.qs if valid else Enterprise.objects.none()
     count = qs.count()
     form = AssignForm(request.POST or None, actor=user, initial={"expected": count})
+    preview = None
     if request.method == "POST" and valid and form.is_valid():
-        if form.cleaned_data["expected"] != count:
+        data = form.cleaned_data
+        if data["expected"] != count:
             form.add_error(
                 None,
                 _("符合条件的企业数已从 %(old)d 家变为 %(new)d 家，请核对后重新确认。")
-                % {"old": form.cleaned_data["expected"], "new": count},
+                % {"old": data["expected"], "new": count},
             )
             form.data = form.data.copy()
             form.data["expected"] = count
         else:
             try:
-                changed = enterprise_assign(
-                    actor=user,
-                    enterprises=qs,
-                    commissioner=form.cleaned_data["commissioner"],
-                    reason=form.cleaned_data["reason"],
-                )
+                check_commissioner_covers(data["commissioner"], qs)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(
-                    request,
-                    _("已将 %(n)d 家企业分配给 %(name)s（其余 %(same)d 家原已由其负责）。")
-                    % {"n": changed, "name": form.cleaned_data["commissioner"], "same": count - changed},
-                )
-                query = request.GET.urlencode()
-                return redirect(reverse("diagnosis:enterprise_list") + (f"?{query}" if query else ""))
+                preview = assignment_preview(actor=user, enterprises=qs, commissioner=data["commissioner"])
+                confirmed = data.get("confirm_count")
+                if confirmed is not None and (
+                    confirmed != preview["change"] or data.get("fingerprint") != preview["fingerprint"]
+                ):
+                    form.add_error(
+                        None,
+                        _(
+                            "这些企业在您确认前有了变化（有人新增、修改或分配了其中的企业），没有分配任何企业。请核对下面的新数字后重新确认。"
+                        ),
+                    )
+                elif confirmed is not None:
+                    response = _assign_confirmed(request, form, qs, count)
+                    if response is not None:
+                        return response
     return render(
         request,
         "diagnosis/assign.html",
@@ -120,9 +170,29 @@ def assign_view(request):
             "sample": list(qs[:SAMPLE_SIZE]) if valid else [],
             "active_filters": _active_filters(filterset) if valid else [],
             "form": form,
+            "preview": preview,
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _assign_confirmed(request, form, qs, count):
+    """The confirmed second step: assign, say what happened, back to the list (None on a service error)."""
+    data = form.cleaned_data
+    try:
+        changed = enterprise_assign(
+            actor=request.user, enterprises=qs, commissioner=data["commissioner"], reason=data["reason"]
+        )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    messages.success(
+        request,
+        _("已将 %(n)d 家企业分配给 %(name)s（其余 %(same)d 家原已由其负责）。")
+        % {"n": changed, "name": data["commissioner"], "same": count - changed},
+    )
+    query = request.GET.urlencode()
+    return redirect(reverse("diagnosis:enterprise_list") + (f"?{query}" if query else ""))
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ def visit_list_view(request, pk: int):
             "enterprise": enterprise,
             "visits": list(visit_list(actor=request.user, enterprise=enterprise)[:200]),
             "can_log": can_log_visit(request.user, enterprise),
+            "today": timezone.localdate(),
         },
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from providers.models import CommissionerProfile
 from providers.selectors.clinics import region_choices
 
@@ -26,9 +27,7 @@ class CommissionerRegisterForm(ServiceErrorsMixin, forms.Form):
     )
     region = forms.ModelChoiceField(label=_("所在地区"), queryset=None, empty_label=_("请选择地区"))
     employer = forms.CharField(label=_("工作单位"), max_length=200, required=False)
-    registered_on = forms.DateField(
-        label=_("入库日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    registered_on = forms.DateField(label=_("入库日期"), required=False, widget=DateInput)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +37,7 @@ class CommissionerRegisterForm(ServiceErrorsMixin, forms.Form):
 
 class TrainingRecordForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("培训名称"), max_length=200)
-    held_on = forms.DateField(label=_("培训日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("培训日期"), widget=DateInput)
     hours = forms.DecimalField(label=_("学时"), min_value=0, max_digits=6, decimal_places=1)
     organiser = forms.CharField(label=_("主办单位"), max_length=200, required=False)
     certificate = forms.CharField(label=_("结业证书编号"), max_length=100, required=False)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.widgets import DateInput
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, Qualification, ServiceCategory
@@ -136,8 +137,8 @@ class QualificationForm(ServiceErrorsMixin, forms.ModelForm):
         model = Qualification
         fields = ["name", "number", "issuer", "valid_from", "valid_until"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DateInput,
+            "valid_until": DateInput,
         }
 
     def service_data(self) -> dict[str, Any]:
@@ -150,9 +151,7 @@ class ApplicationQualificationForm(forms.Form):
     name = forms.CharField(label=_("资质名称"), max_length=100)
     number = forms.CharField(label=_("证书编号"), max_length=100)
     issuer = forms.CharField(label=_("发证机关"), max_length=100)
-    valid_until = forms.DateField(
-        label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    valid_until = forms.DateField(label=_("有效期至"), widget=DateInput)
 
 
 class BaseApplicationQualificationFormSet(forms.BaseFormSet):

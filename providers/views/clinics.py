@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import StaffAccountForm
 from accounts.permissions import is_officer
+from core.filters import label_all
 from providers.forms.clinics import ClinicCreateForm, ClinicEditForm, ClinicStatusForm
 from providers.industries import division_label
 from providers.permissions import can_manage_clinic
@@ -41,6 +42,7 @@ def clinic_list_view(request):
     """The dynamic list of clinics and centres in the user's scope, with open vs planned counts."""
     user = request.user
     filterset = ClinicFilter(request.GET or None, queryset=clinic_list(actor=user), actor=user)
+    label_all(filterset.form)
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for clinic in page.object_list:

@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_officer
+from core.filters import label_all
 from providers.forms.commissioners import CommissionerRegisterForm, TrainingRecordForm
 from providers.permissions import can_manage_commissioner
 from providers.selectors.commissioners import (
@@ -37,6 +38,7 @@ def commissioner_list_view(request):
     """The registry: filters tier, region, active; search by name or phone."""
     user = request.user
     filterset = CommissionerFilter(request.GET or None, queryset=commissioner_list(actor=user), actor=user)
+    label_all(filterset.form)
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -39,7 +39,14 @@ def targets_anchor(actor) -> Region | None:
 
 
 def target_years() -> list[int]:
+    """The years for which the plan sets targets, ascending."""
     return sorted(set(ProgrammeTarget.objects.values_list("year", flat=True)))
+
+
+def target_year_choices(*, this_year: int, with_targets: list[int]) -> list[int]:
+    """The years the targets page offers: the current year (always, with or without targets, since
+    the counts are live) and every year the plan sets targets for (``with_targets``), newest first."""
+    return sorted({this_year, *with_targets}, reverse=True)
 
 
 def _counts_by_path(anchor: Region) -> dict[str, dict[str, int]]:

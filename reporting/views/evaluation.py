@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.text import join_list
 from core.files import attachment_response
+from core.periods import period_label
 from core.tabular import CONTENT_TYPES, write_csv
 from reporting.permissions import can_request_evaluation, can_see_league
 from reporting.selectors import evaluation as selectors
@@ -130,7 +131,9 @@ def evaluation_recompute(request):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, _("已提交 %(period)s 的重新计算，完成后刷新本页即可看到结果。") % {"period": period}
+            request,
+            _("已提交 %(period)s 的重新计算，完成后刷新本页即可看到结果。")
+            % {"period": period_label(period)},
         )
     return redirect(f"{reverse('reporting:provider_league')}?{urlencode({'period': period})}")
 

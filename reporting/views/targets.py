@@ -11,22 +11,21 @@ from reporting.selectors import targets as selectors
 
 @login_required
 def targets(request):
-    """Counts against the plan's targets for the officer's region (and its cities or counties)."""
+    """Counts against the plan's targets for the officer's region (and its cities or counties).
+
+    Offers the current year (the default) and the years the plan sets targets for."""
     anchor = selectors.targets_anchor(request.user)
     if anchor is None:
         raise Http404
-    years = selectors.target_years()
     this_year = timezone.localdate().year
-    if this_year in years or not years:
-        default = this_year
-    else:
-        default = max((y for y in years if y <= this_year), default=years[0])
+    with_targets = selectors.target_years()
+    years = selectors.target_year_choices(this_year=this_year, with_targets=with_targets)
     try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        year = default
-    if years and year not in years:
-        year = default
+        year = int(request.GET.get("year", this_year))
+    except (TypeError, ValueError):
+        year = this_year
+    if year not in years:
+        year = this_year
     rows = selectors.targets_table(actor=request.user, year=year)
     return render(
         request,
@@ -35,6 +34,7 @@ def targets(request):
             "anchor": anchor,
             "year": year,
             "years": years,
+            "has_targets": year in with_targets,
             "rows": rows,
             "indicators": ProgrammeTarget.Indicator.choices,
         },

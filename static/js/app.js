@@ -4,7 +4,8 @@
  *  - marks <html> with "js" at once (loaded in <head>) so CSS may collapse the phone menu;
  *  - toggles the phone menu ([data-nav-toggle] controls the element named by aria-controls);
  *  - closes the list filters on narrow screens unless a filter is in use;
- *  - narrows the county <select> to the chosen city's group ([data-region-select] / [data-county-select]).
+ *  - narrows the county <select> to the chosen city's group ([data-region-select] / [data-county-select]);
+ *  - submits a GET form when a <select data-autosubmit> changes (e.g. the caseload's sort order).
  */
 (function () {
   "use strict";
@@ -67,7 +68,18 @@
     apply();
   }
 
+  function setupAutosubmit() {
+    var selects = document.querySelectorAll("select[data-autosubmit]");
+    for (var i = 0; i < selects.length; i++) {
+      selects[i].addEventListener("change", function (event) {
+        var form = event.target.form;
+        if (form) form.submit();
+      });
+    }
+  }
+
   ready(function () {
+    setupAutosubmit();
     setupMenu();
     setupFilters();
     setupCountyByRegion();

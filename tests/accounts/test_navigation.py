@@ -66,3 +66,22 @@ def test_caseload_marks_only_its_own_entry(client, nav_world):
     nav = response.context["nav"]
     assert nav["active"] == ""
     assert [item["key"] for item in nav["items"] if item["current"]] == ["caseload"]
+
+
+def test_provider_staff_on_their_provider_page_marks_their_own_entry(client, nav_world):
+    client.force_login(nav_world.users["provider_staff"])
+    response = client.get(reverse("providers:my_provider"), follow=True)
+    assert response.resolver_match.url_name == "provider_detail"
+    nav = response.context["nav"]
+    assert [item["key"] for item in nav["items"] if item["current"]] == ["my_provider"]
+    html = response.content.decode()
+    assert f'<a href="{reverse("providers:my_provider")}" aria-current="page">本机构</a>' in html
+    assert 'aria-current="page">服务商</a>' not in html
+
+
+def test_home_entry_comes_first_and_is_current_on_home(client, nav_world):
+    client.force_login(nav_world.users["commissioner"])
+    response = client.get(reverse("home"))
+    nav = response.context["nav"]
+    assert nav["active"] == "home" and not any(item["current"] for item in nav["items"])
+    assert nav["home_url"] == reverse("home")

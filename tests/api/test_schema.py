@@ -67,7 +67,8 @@ def test_docs_page_loads_only_vendored_assets(db, settings):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", html, re.IGNORECASE)
-    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    # assets (scripts, stylesheets, icons); the page's own links (<a href>) lead back into the site
+    urls = re.findall(r"""(?:src|<link[^>]*href)\s*=\s*["']([^"']+)["']""", html)
     # The page's own script comes from the same view (``?script``: no inline script, see the CSP).
     script_urls = [url for url in urls if url.startswith("/api/docs/?script")]
     assert len(script_urls) == 1
@@ -82,3 +83,23 @@ def test_docs_page_loads_only_vendored_assets(db, settings):
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
         assert client.get(url).status_code == 200, url
+    links = re.findall(r"""<a\s[^>]*href\s*=\s*["']([^"']+)["']""", html)
+    assert links and all(link.startswith("/") and not link.startswith("//") for link in links), links
+
+
+@pytest.mark.parametrize(("language", "back"), [("zh-hans", "返回平台"), ("en", "Back to the platform")])
+def test_docs_page_leads_back_to_the_product(client, world, language, back):
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies["django_language"] = language
+    client.force_login(world.users["province_officer"])
+    try:
+        response = client.get("/api/docs/")
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="api-docs-back" href="/"' in html or 'href="/" data-testid="api-docs-back"' in html
+    assert back in html
+    assert 'id="swagger-ui"' in html  # the documentation itself is still there

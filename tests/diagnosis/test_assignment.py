@@ -200,9 +200,79 @@ def test_assign_page_takes_the_list_query_string(client, world, extra):
     assert not Assignment.objects.exists()
     response = client.post(url, {"commissioner": extra["dh2"].pk, "expected": 4})  # does not cover 西湖
     assert response.status_code == 200 and "不负责" in response.content.decode()
+    # the first step only asks again, with the number that would change hands
     response = client.post(url, {"commissioner": extra["nc"].pk, "expected": 4})
+    assert response.status_code == 200 and response.context["preview"]["change"] == 4
+    assert not Assignment.objects.exists()
+    preview = response.context["preview"]
+    response = client.post(
+        url,
+        {
+            "commissioner": extra["nc"].pk,
+            "expected": 4,
+            "confirm_count": 4,
+            "fingerprint": preview["fingerprint"],
+        },
+    )
     assert response.status_code == 302 and response["Location"].endswith("?county=360103")
     assert Enterprise.objects.filter(county__code="360103", commissioner=extra["nc"]).count() == 4
+
+
+def _step(client, url, commissioner, expected, **confirm):
+    return client.post(url, {"commissioner": commissioner.pk, "expected": expected, **confirm})
+
+
+def test_bulk_assign_asks_again_with_the_exact_numbers(client, world, extra):
+    """Unassigned, taken from another commissioner, already theirs: each is counted before anything moves."""
+    for _ in range(2):
+        EnterpriseFactory(county=region("360102"))  # unassigned
+    EnterpriseFactory(county=region("360102"), commissioner=extra["dh2"])  # already dh2's
+    client.force_login(world.users["county_officer"])
+    url = reverse("diagnosis:assign") + "?county=360102"
+    response = _step(client, url, extra["dh2"], 4)
+    preview = response.context["preview"]
+    assert (preview["total"], preview["change"], preview["unassigned"], preview["from_others"], preview["unchanged"]) == (
+        4, 3, 2, 1, 1,
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "将有 <strong>3</strong> 家企业改由" in html and 'name="confirm_count" value="3"' in html
+    assert "确认分配 3 家企业" in html
+    assert Enterprise.objects.filter(commissioner=extra["dh2"]).count() == 1  # nothing moved yet
+
+    # a confirmation with another number than the one shown is refused
+    response = _step(client, url, extra["dh2"], 4, confirm_count=4, fingerprint=preview["fingerprint"])
+    assert response.status_code == 200 and "没有分配任何企业" in response.content.decode()
+    # so is a confirmation without the set's fingerprint
+    response = _step(client, url, extra["dh2"], 4, confirm_count=3, fingerprint="0" * 32)
+    assert response.status_code == 200 and Enterprise.objects.filter(commissioner=extra["dh2"]).count() == 1
+
+    # the set changes after the numbers were shown (same size: someone reassigned one): refused
+    world.ent_donghu.commissioner = None
+    world.ent_donghu.save()
+    response = _step(client, url, extra["dh2"], 4, confirm_count=3, fingerprint=preview["fingerprint"])
+    assert response.status_code == 200 and "没有分配任何企业" in response.content.decode()
+    assert Enterprise.objects.filter(commissioner=extra["dh2"]).count() == 1
+    fresh = response.context["preview"]
+    assert fresh["fingerprint"] != preview["fingerprint"] and fresh["unassigned"] == 3
+
+    # confirming the numbers shown now assigns exactly those
+    response = _step(
+        client, url, extra["dh2"], 4, confirm_count=fresh["change"], fingerprint=fresh["fingerprint"]
+    )
+    assert response.status_code == 302
+    assert Enterprise.objects.filter(county__code="360102", commissioner=extra["dh2"]).count() == 4
+
+
+@pytest.mark.parametrize(
+    "bad", [{"confirm_count": "abc"}, {"confirm_count": "-1"}, {"fingerprint": "x" * 200}]
+)
+def test_bulk_assign_odd_confirmations_are_form_errors(client, world, extra, bad):
+    client.force_login(world.users["county_officer"])
+    url = reverse("diagnosis:assign") + "?county=360102"
+    response = _step(client, url, extra["dh2"], 1, **bad)
+    assert response.status_code == 200
+    world.ent_donghu.refresh_from_db()
+    assert world.ent_donghu.commissioner == world.users["commissioner"]
 
 
 def test_deactivate_page(client, world, extra):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from providers.models import Clinic, CommissionerProfile, Provider, Solution
@@ -99,3 +100,23 @@ def test_targets_query_count_is_constant(client, world, programme, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reporting:targets"), {"year": YEAR})
     assert response.context["rows"][0].cells[0].count == 7
+
+
+def test_targets_page_offers_and_opens_on_the_current_year(client, world, programme):
+    this_year = timezone.localdate().year
+    client.force_login(world.users["province_officer"])
+    response = client.get(reverse("reporting:targets"))
+    assert response.context["year"] == this_year
+    offered = response.context["years"]
+    assert offered[0] == this_year and YEAR in offered  # the plan's target years stay available
+    assert offered == sorted(offered, reverse=True)
+    html = response.content.decode()
+    assert f'<option value="{this_year}" selected>{this_year}</option>' in html
+    if this_year not in ProgrammeTarget.objects.values_list("year", flat=True):
+        assert 'data-testid="no-targets"' in html
+    # a target year still opens with its targets; a year nobody offers falls back to this year
+    response = client.get(reverse("reporting:targets"), {"year": YEAR})
+    assert response.context["year"] == YEAR and 'data-testid="no-targets"' not in response.content.decode()
+    for odd in ("1999", "abc", ""):
+        response = client.get(reverse("reporting:targets"), {"year": odd})
+        assert response.status_code == 200 and response.context["year"] == this_year

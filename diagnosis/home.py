@@ -1,0 +1,249 @@
+"""What the casework adds to the home page (工作台): see ``core.home``.
+
+- officers (province, city, county, administrators): their region's enterprises and visits, the
+  overdue follow-ups and unassigned enterprises as to-dos;
+- commissioners: their caseload, follow-ups overdue and due within a week, enterprises never visited;
+- clinic and provider staff: the enterprises their organisation is engaged with;
+- enterprise users: their archive and their commissioner's contact.
+
+Every figure comes from a scoped selector (``visible_to``); each contribution runs a fixed number
+of queries.
+"""
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.permissions import (
+    is_clinic_staff,
+    is_commissioner,
+    is_enterprise_user,
+    is_officer,
+    is_provider_staff,
+)
+from core.home import INFO, WARN, Figure, Panel, Row, Todo, register_panel, register_todos
+from diagnosis.selectors.assignment import caseload_counts
+from diagnosis.selectors.engagements import engaged_enterprises, engagement_figures
+from diagnosis.selectors.enterprises import enterprise_figures, own_enterprise
+from diagnosis.selectors.visits import DUE_SOON_DAYS, follow_up_figures
+
+
+def _is_commissioner(actor) -> bool:
+    return is_commissioner(actor)
+
+
+def _region_name(actor) -> str:
+    if actor.region_id:
+        return actor.region.name
+    return _("全省")
+
+
+@register_panel
+def region_panel(actor):
+    """Officers: enterprises and visits in their region."""
+    if not is_officer(actor):
+        return None
+    figures = enterprise_figures(actor=actor)
+    visits = follow_up_figures(actor=actor)
+    listing = reverse("diagnosis:enterprise_list")
+    return Panel(
+        key="region",
+        title=_("%(region)s企业与走访") % {"region": _region_name(actor)},
+        figures=(
+            Figure(_("企业档案"), figures["total"], listing),
+            Figure(_("规上企业"), figures["above_size"], f"{listing}?above_designated_size=true"),
+            Figure(_("未分配数字专员"), figures["unassigned"], f"{listing}?unassigned=true"),
+            Figure(_("本月走访"), visits["this_month"]),
+            Figure(_("逾期未跟进"), visits["overdue"], tone=WARN if visits["overdue"] else ""),
+        ),
+        more_url=listing,
+        more_label=_("查看企业档案"),
+        order=10,
+    )
+
+
+@register_todos
+def region_todos(actor):
+    """Officers: overdue follow-ups and unassigned enterprises in their region."""
+    if not is_officer(actor):
+        return []
+    figures = enterprise_figures(actor=actor)
+    visits = follow_up_figures(actor=actor)
+    return [
+        Todo(
+            "region_overdue",
+            ngettext(
+                "%(n)d 项走访跟进已逾期，请督促数字专员跟进",
+                "%(n)d 项走访跟进已逾期，请督促数字专员跟进",
+                visits["overdue"],
+            )
+            % {"n": visits["overdue"]},
+            visits["overdue"],
+            reverse("providers:commissioner_list"),
+            WARN,
+            order=10,
+        ),
+        Todo(
+            "unassigned",
+            ngettext("%(n)d 家企业尚未分配数字专员", "%(n)d 家企业尚未分配数字专员", figures["unassigned"])
+            % {"n": figures["unassigned"]},
+            figures["unassigned"],
+            reverse("diagnosis:enterprise_list") + "?unassigned=true",
+            INFO,
+            order=20,
+        ),
+    ]
+
+
+@register_panel
+def caseload_panel(actor):
+    """Commissioners: their caseload and follow-ups."""
+    if not _is_commissioner(actor):
+        return None
+    counts = caseload_counts(actor=actor, commissioner=actor)
+    visits = follow_up_figures(actor=actor, commissioner=actor)
+    caseload = reverse("diagnosis:caseload")
+    return Panel(
+        key="caseload",
+        title=_("我的企业"),
+        figures=(
+            Figure(_("负责企业"), counts["assigned"], caseload),
+            Figure(_("本月走访"), visits["this_month"]),
+            Figure(_("待跟进（未到期）"), visits["open"] - visits["overdue"], f"{caseload}?sort=follow_up"),
+            Figure(
+                _("逾期未跟进"),
+                visits["overdue"],
+                f"{caseload}?sort=follow_up",
+                WARN if visits["overdue"] else "",
+            ),
+        ),
+        more_url=caseload,
+        more_label=_("打开工作台账"),
+        order=10,
+    )
+
+
+@register_todos
+def caseload_todos(actor):
+    """Commissioners: follow-ups overdue, due within a week, enterprises never visited."""
+    if not _is_commissioner(actor):
+        return []
+    counts = caseload_counts(actor=actor, commissioner=actor)
+    visits = follow_up_figures(actor=actor, commissioner=actor)
+    caseload = reverse("diagnosis:caseload")
+    return [
+        Todo(
+            "overdue",
+            ngettext("%(n)d 项跟进已逾期", "%(n)d 项跟进已逾期", visits["overdue"])
+            % {"n": visits["overdue"]},
+            visits["overdue"],
+            f"{caseload}?sort=follow_up",
+            WARN,
+            order=10,
+        ),
+        Todo(
+            "due_soon",
+            ngettext(
+                "%(n)d 项跟进将在 %(days)d 天内到期", "%(n)d 项跟进将在 %(days)d 天内到期", visits["due_soon"]
+            )
+            % {"n": visits["due_soon"], "days": DUE_SOON_DAYS},
+            visits["due_soon"],
+            f"{caseload}?sort=follow_up",
+            INFO,
+            order=20,
+        ),
+        Todo(
+            "never_visited",
+            ngettext("%(n)d 家负责企业尚未走访", "%(n)d 家负责企业尚未走访", counts["never_visited"])
+            % {"n": counts["never_visited"]},
+            counts["never_visited"],
+            f"{caseload}?sort=last_visit",
+            INFO,
+            order=30,
+        ),
+    ]
+
+
+@register_panel
+def engagements_panel(actor):
+    """Clinic and provider staff: the enterprises their organisation serves."""
+    if not (is_clinic_staff(actor) or is_provider_staff(actor)):
+        return None
+    figures = engagement_figures(actor=actor)
+    rows = tuple(
+        Row(
+            f"{e.get_purpose_display()} · {e.enterprise.county.name}",
+            e.enterprise.name,
+            reverse("diagnosis:enterprise_detail", args=[e.enterprise_id]),
+        )
+        for e in engaged_enterprises(actor=actor)
+    )
+    return Panel(
+        key="engaged",
+        title=_("服务中的企业"),
+        figures=(
+            Figure(_("服务企业"), figures["total"], reverse("diagnosis:enterprise_list")),
+            Figure(_("诊断"), figures["diagnosis"]),
+            Figure(_("改造项目"), figures["project"]),
+        ),
+        rows=rows,
+        empty_text=_("本机构目前没有对接中的企业。"),
+        more_url=reverse("diagnosis:enterprise_list"),
+        more_label=_("查看全部服务企业"),
+        order=10,
+    )
+
+
+@register_panel
+def own_enterprise_panels(actor):
+    """Enterprise users: their archive and their commissioner's contact."""
+    if not is_enterprise_user(actor):
+        return None
+    enterprise = own_enterprise(actor=actor)
+    if enterprise is None:
+        return Panel(
+            key="archive", title=_("本企业档案"), empty_text=_("您的账号尚未关联企业，请联系所在地工信部门。")
+        )
+    detail = reverse("diagnosis:enterprise_detail", args=[enterprise.pk])
+    region = enterprise.county.name
+    if enterprise.county.parent_id:
+        region = f"{enterprise.county.parent.name} {region}"
+    archive = Panel(
+        key="archive",
+        title=_("本企业档案"),
+        rows=(
+            Row(_("企业名称"), enterprise.name, detail),
+            Row(_("统一社会信用代码"), enterprise.credit_code, mono=True),
+            Row(_("所在地区"), region),
+            Row(_("行业"), enterprise.industry_label or "—"),
+            Row(_("档案更新"), date_format(enterprise.updated_at, "Y-m-d")),
+        ),
+        more_url=detail,
+        more_label=_("查看完整档案"),
+        order=10,
+    )
+    commissioner = enterprise.commissioner
+    if commissioner is None:
+        contact = Panel(
+            key="commissioner",
+            title=_("对接数字专员"),
+            empty_text=_("尚未为本企业分配数字专员。如需服务，请联系所在县（市、区）工信局。"),
+            order=20,
+        )
+    else:
+        contact = Panel(
+            key="commissioner",
+            title=_("对接数字专员"),
+            rows=(
+                Row(_("姓名"), str(commissioner)),
+                Row(
+                    _("手机"),
+                    commissioner.phone or "—",
+                    f"tel:{commissioner.phone}" if commissioner.phone else "",
+                ),
+                Row(_("所在地区"), commissioner.region.name if commissioner.region_id else "—"),
+            ),
+            order=20,
+        )
+    return [archive, contact]
