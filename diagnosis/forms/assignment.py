@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField
 from diagnosis.forms.enterprises import commissioner_label
 from diagnosis.selectors.enterprises import commissioner_choices
 
@@ -12,7 +13,7 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
     """Pick a commissioner for the enterprises of the (filtered) list; ``expected`` guards against a
     list that changed between showing the count and confirming."""
 
-    commissioner = forms.ModelChoiceField(label=_("数字专员"), queryset=None, empty_label=_("请选择数字专员"))
+    commissioner = ModelChoiceField(label=_("数字专员"), queryset=None, empty_label=_("请选择数字专员"))
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
     expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -29,7 +30,7 @@ class UnassignForm(ServiceErrorsMixin, forms.Form):
 
 
 class DeactivateForm(ServiceErrorsMixin, forms.Form):
-    handover_to = forms.ModelChoiceField(
+    handover_to = ModelChoiceField(
         label=_("移交给"),
         queryset=None,
         required=False,

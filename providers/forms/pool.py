@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField, ModelMultipleChoiceField
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, Qualification, ServiceCategory
@@ -44,12 +45,12 @@ def region_label(region) -> str:
     return region.name
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return region_label(obj)
 
 
-class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
+class RegionMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return region_label(obj)
 
@@ -62,7 +63,7 @@ class ProfileFieldsMixin(forms.Form):
         help_text=_("可多选；选择设区市即覆盖其下辖县（市、区），选择“全省”覆盖全省。按住 Ctrl 或 ⌘ 多选。"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         queryset=ServiceCategory.objects.filter(active=True),
         label=_("服务类别"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.scope import Reach, scope_for
+from core.fields import IdFilter
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_text
 
 from ..models import BusinessScenario, Solution, SolutionReview
@@ -50,7 +51,7 @@ class SolutionFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         choices=INDUSTRY_CHOICES, method="filter_industry", label=_("行业")
     )
-    provider = django_filters.NumberFilter(field_name="provider_id", label=_("服务商"))
+    provider = IdFilter(field_name="provider_id", label=_("服务商"))
 
     class Meta:
         model = Solution
