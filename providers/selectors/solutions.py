@@ -1,7 +1,10 @@
 """Reads of the solutions catalogue, always through the acting user's scope.
 
 Contract: every function takes ``actor`` and starts from ``Solution.objects.visible_to(actor)``;
-a solution outside the scope answers ``Http404``. ``SolutionFilter`` serves the list page and
+a solution outside the scope answers ``Http404``. A solution's review history (reviewers' names,
+return reasons) is internal: ``solution_reviews`` gives it to the provider's own staff and the
+province (officers with province reach, administrators) only, and nothing to anyone else who may
+see the published solution. ``SolutionFilter`` serves the list page and
 ``/api/v1/solutions/``; lists select the provider and prefetch scenarios (constant queries).
 """
 
@@ -14,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.scope import Reach, scope_for
+from accounts.models import Role
+from accounts.scope import Reach, is_officer, scope_for
 from core.fields import IdFilter
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_text
 
@@ -102,8 +106,23 @@ def review_queue(*, actor) -> QuerySet[Solution]:
     ).order_by("updated_at", "pk")
 
 
+def may_see_reviews(actor, solution: Solution) -> bool:
+    """Whether ``actor`` may read ``solution``'s review history: its provider's staff or the province."""
+    scope = scope_for(actor)
+    if scope.reach == Reach.ALL:
+        return is_officer(actor)
+    return (
+        scope.reach == Reach.ORGANISATION
+        and actor.role == Role.PROVIDER_STAFF
+        and scope.organisation_id == solution.provider.organisation_id
+    )
+
+
 def solution_reviews(*, actor, solution: Solution) -> QuerySet[SolutionReview]:
+    """The review history, newest first, for those ``may_see_reviews`` allows; empty for others."""
     solution_get(actor=actor, pk=solution.pk)
+    if not may_see_reviews(actor, solution):
+        return solution.reviews.none()
     return solution.reviews.select_related("actor")
 
 
