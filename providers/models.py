@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Role
 from accounts.scope import Reach, scope_for
+from core.validators import check_dates, web_url_problem
 
 MONEY = {"max_digits": 15, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
@@ -146,6 +147,11 @@ class Provider(models.Model):
     def credit_code(self) -> str:
         return self.organisation.credit_code
 
+    def clean(self) -> None:
+        problem = web_url_problem(self.website)
+        if problem:
+            raise ValidationError({"website": problem})
+
 
 class ProviderStatusChange(models.Model):
     """One step of a provider's pool lifecycle: who, when, from → to, and why."""
@@ -201,6 +207,7 @@ class Qualification(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
     def clean(self) -> None:
+        check_dates(self, planned=["valid_from"], validity=["valid_until"])
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("有效期至不能早于生效日期。")})
 
@@ -341,6 +348,7 @@ class CommissionerProfile(models.Model):
         return str(self.user)
 
     def clean(self) -> None:
+        check_dates(self, past=["registered_on", "deactivated_on"])
         region = self.user.region if self.user_id else None
         if region is None or region.level not in self.TIER_LEVELS[self.tier]:
             raise ValidationError(
@@ -369,6 +377,9 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_dates(self, past=["held_on"])
 
 
 class SolutionQuerySet(models.QuerySet):

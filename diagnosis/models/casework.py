@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import check_dates
 from diagnosis.models.enterprises import Enterprise, EnterpriseRelatedQuerySet
 
 
@@ -93,3 +94,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.visited_on}"
+
+    def clean(self) -> None:
+        check_dates(self, past=["visited_on", "followed_up_on"], planned=["follow_up_due"])

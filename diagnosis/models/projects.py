@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import check_dates
 from diagnosis.models.enterprises import MONEY, Enterprise, EnterpriseRelatedQuerySet
 
 
@@ -42,6 +43,9 @@ class TransformationProject(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_dates(self, planned=["planned_completion"], past=["completed_on"])
 
     @property
     def completed_on_time(self) -> bool | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
 from core.fields import ModelChoiceField, ModelMultipleChoiceField
+from core.validators import VALIDITY, date_problem
 from regions.codes import credit_code_problem, normalise_credit_code
 
 from ..models import Provider, Qualification, ServiceCategory
@@ -72,7 +73,13 @@ class ProfileFieldsMixin(forms.Form):
     description = forms.CharField(
         label=_("机构简介"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    website = forms.CharField(label=_("网站"), required=False, max_length=200)
+    website = forms.URLField(
+        label=_("网站"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("以 http:// 或 https:// 开头；只填域名时按 https:// 补全。"),
+    )
     contact_person = forms.CharField(label=_("联系人"), max_length=50)
     contact_phone = forms.CharField(
         label=_("联系电话"), max_length=30, widget=TelInput(attrs={"autocomplete": "tel"})
@@ -154,6 +161,14 @@ class ApplicationQualificationForm(forms.Form):
     valid_until = forms.DateField(
         label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def clean_valid_until(self):
+        # The model's rule (Qualification.clean), checked here so the error lands on this row.
+        value = self.cleaned_data["valid_until"]
+        problem = date_problem(value, VALIDITY)
+        if problem:
+            raise ValidationError(problem, code="implausible_date")
+        return value
 
 
 class BaseApplicationQualificationFormSet(forms.BaseFormSet):

@@ -66,4 +66,3 @@ def test_solution_api_gives_reviews_only_to_own_staff_and_province(pool, reviewe
     assert (REASON in response.content.decode()) == (role in MAY_SEE)
     if role not in MAY_SEE:
         assert reviews == []
-
