@@ -227,3 +227,21 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写变更理由。")},
     )
+
+
+class DecisionForm(ServiceErrorsMixin, forms.Form):
+    """The province's decision on a held submission: accept (its data replace the record's) or decline."""
+
+    decision = forms.ChoiceField(
+        label=_("处理"),
+        choices=[
+            ("accept", _("采纳：以本次提交的资料更新服务商记录")),
+            ("decline", _("不予采纳：保留现有记录")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("处理意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写处理意见。")},
+    )
