@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.fields import ModelChoiceFilter
 from diagnosis.models import Enterprise
 from regions.codes import CREDIT_CODE_CHARSET, MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
 from regions.models import Region
@@ -41,7 +42,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     size_class = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label=_("企业规模"))
     above_designated_size = django_filters.BooleanFilter(label=_("规上企业"))
-    commissioner = django_filters.ModelChoiceFilter(
+    commissioner = ModelChoiceFilter(
         queryset=User.objects.filter(role="commissioner"), label=_("对接数字专员")
     )
     unassigned = django_filters.BooleanFilter(

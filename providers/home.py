@@ -11,24 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role
-from accounts.scope import Reach, is_officer, scope_for
+from accounts.permissions import is_officer, is_provider_staff, is_province
 from core.home import INFO, WARN, Figure, Panel, Todo, register_panel, register_todos
 from providers.selectors.home import expired_qualifications, network_figures, pool_figures, solution_figures
-
-
-def _is_province(actor) -> bool:
-    return is_officer(actor) and scope_for(actor).reach == Reach.ALL
-
-
-def _is_provider_staff(actor) -> bool:
-    return actor.role == Role.PROVIDER_STAFF and scope_for(actor).reach == Reach.ORGANISATION
 
 
 @register_todos
 def review_todos(actor):
     """The province: applications and solutions waiting for a decision, flagged providers."""
-    if not _is_province(actor):
+    if not is_province(actor):
         return []
     pool = pool_figures(actor=actor)
     solutions = solution_figures(actor=actor)
@@ -97,7 +88,7 @@ def network_panel(actor):
 @register_panel
 def provider_panel(actor):
     """Provider staff: their solutions and qualifications."""
-    if not _is_provider_staff(actor):
+    if not is_provider_staff(actor):
         return None
     solutions = solution_figures(actor=actor)
     expired = expired_qualifications(actor=actor)
@@ -125,7 +116,7 @@ def provider_panel(actor):
 @register_todos
 def provider_todos(actor):
     """Provider staff: returned solutions to revise, expired qualifications to renew."""
-    if not _is_provider_staff(actor):
+    if not is_provider_staff(actor):
         return []
     solutions = solution_figures(actor=actor)
     expired = expired_qualifications(actor=actor)

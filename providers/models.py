@@ -27,6 +27,7 @@ from accounts.scope import (
     Through,
     Where,
 )
+from core.validators import check_dates, web_url_problem
 
 MONEY = {"max_digits": 15, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
@@ -135,6 +136,11 @@ class Provider(models.Model):
     def credit_code(self) -> str:
         return self.organisation.credit_code
 
+    def clean(self) -> None:
+        problem = web_url_problem(self.website)
+        if problem:
+            raise ValidationError({"website": problem})
+
 
 class ProviderStatusChange(models.Model):
     """One step of a provider's pool lifecycle: who, when, from → to, and why."""
@@ -160,6 +166,67 @@ class ProviderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id}: {self.from_status} → {self.to_status}"
+
+
+class ProviderApplication(models.Model):
+    """One submission of the public application form (/directory/apply/), kept as submitted.
+
+    A submission for a credit code the pool does not know creates the provider in ``APPLIED``
+    at once (``FILED``): nothing exists that it could overwrite. A submission for a code that
+    already has a provider record — whatever its status — is held apart (``HELD``) and changes
+    nothing until a province officer accepts it (``ACCEPTED``: its data replace the provider's,
+    recorded in ``ProviderStatusChange``) or declines it (``DECLINED``). Anyone may type any
+    credit code into the public form, so an unreviewed submission must not touch a record.
+    The applicant gets the same answer and an application number either way.
+    """
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("已转入入库申请")
+        HELD = "held", _("待核实")
+        ACCEPTED = "accepted", _("已采纳")
+        DECLINED = "declined", _("不予采纳")
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="applications", verbose_name=_("服务商")
+    )
+    status = models.CharField(_("处理状态"), max_length=10, choices=Status.choices)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    name = models.CharField(_("机构名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    home_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("注册地")
+    )
+    #: The rest as submitted: description, website, contacts, ``regions_served`` and ``categories``
+    #: (codes), ``qualifications`` (dicts with ISO dates).
+    data = models.JSONField(_("申请内容"), default=dict)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("处理意见"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Submissions are the province's to decide: province officers and administrators only.
+    scope = ScopeRule(all=EVERYTHING)
+
+    class Meta:
+        verbose_name = _("入库申请提交记录")
+        verbose_name_plural = _("入库申请提交记录")
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """What the applicant quotes: ``FWS`` + submission date + id (``FWS2025031400042``)."""
+        return f"FWS{timezone.localtime(self.submitted_at):%Y%m%d}{self.pk:05d}"
 
 
 class QualificationQuerySet(ScopedQuerySet):
@@ -195,6 +262,7 @@ class Qualification(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
     def clean(self) -> None:
+        check_dates(self, planned=["valid_from"], validity=["valid_until"])
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("有效期至不能早于生效日期。")})
 
@@ -328,6 +396,7 @@ class CommissionerProfile(models.Model):
         return str(self.user)
 
     def clean(self) -> None:
+        check_dates(self, past=["registered_on", "deactivated_on"])
         region = self.user.region if self.user_id else None
         if region is None or region.level not in self.TIER_LEVELS[self.tier]:
             raise ValidationError(
@@ -361,6 +430,9 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_dates(self, past=["held_on"])
 
 
 class SolutionQuerySet(ScopedQuerySet):

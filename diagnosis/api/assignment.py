@@ -25,6 +25,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import is_officer
+from core.fields import IdField, IdFilter, PrimaryKeyRelatedField, parse_id
 from diagnosis.api.serializers import UserRefSerializer
 from diagnosis.models import Enterprise, EnterpriseChange, Visit
 from diagnosis.permissions import can_log_visit
@@ -43,7 +44,7 @@ NOT_FOUND = {404: OpenApiResponse(description=_("企业或走访记录不存在�
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class CommissionerChoiceField(serializers.PrimaryKeyRelatedField):
+class CommissionerChoiceField(PrimaryKeyRelatedField):
     """A commissioner's user id among those the acting user may assign (others read as "does not exist")."""
 
     def get_queryset(self):
@@ -53,7 +54,7 @@ class CommissionerChoiceField(serializers.PrimaryKeyRelatedField):
 
 class AssignInputSerializer(serializers.Serializer):
     enterprise_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(model=Enterprise),
         min_length=1,
         max_length=5000,
         label=_("企业 id 列表"),
@@ -87,7 +88,9 @@ class AssignmentViewSet(GenericViewSet):
     )
     def create(self, request):
         ids = request.data.get("enterprise_ids") if hasattr(request.data, "get") else None
-        if isinstance(ids, list) and all(isinstance(i, int) for i in ids):
+        # Only well-formed ids are looked up here; anything else is the serializer's 400 below.
+        if isinstance(ids, list) and ids and all(parse_id(i, Enterprise) is not None for i in ids):
+            ids = [parse_id(i, Enterprise) for i in ids]
             visible = Enterprise.objects.visible_to(request.user).filter(pk__in=ids).count()
             missing = len(set(ids)) - visible
             if missing:
@@ -124,7 +127,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class VisitInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(min_value=1, label=_("企业 id"))
+    enterprise = IdField(model=Enterprise, label=_("企业 id"))
     visited_on = serializers.DateField(label=_("走访日期"), help_text=_("不能晚于今天。"))
     summary = serializers.CharField(label=_("走访情况"))
     needs = serializers.CharField(required=False, allow_blank=True, default="", label=_("企业需求"))
@@ -132,8 +135,8 @@ class VisitInputSerializer(serializers.Serializer):
 
 
 class VisitFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业 id"))
-    commissioner = django_filters.NumberFilter(field_name="commissioner_id", label=_("数字专员的用户 id"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("企业 id"))
+    commissioner = IdFilter(field_name="commissioner_id", label=_("数字专员的用户 id"))
     visited_after = django_filters.DateFilter(
         field_name="visited_on", lookup_expr="gte", label=_("走访日期起")
     )

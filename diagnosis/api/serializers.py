@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import PrimaryKeyRelatedField
 from diagnosis.models import ENTERPRISE_FIELDS, MONEY, Enterprise, EnterpriseChange
 from diagnosis.selectors.enterprises import commissioner_choices
 from regions.codes import credit_code_problem, normalise_credit_code, normalise_industry_code
@@ -77,7 +78,7 @@ class IndustryCodeField(serializers.CharField):
             raise serializers.ValidationError(exc.messages, code="industry") from exc
 
 
-class CommissionerField(serializers.PrimaryKeyRelatedField):
+class CommissionerField(PrimaryKeyRelatedField):
     """A commissioner's user id among those the acting user may assign.
 
     An id outside that set reads as "does not exist", so ids reveal nothing about other regions.

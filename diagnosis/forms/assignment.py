@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField
 from diagnosis.forms.enterprises import commissioner_label
 from diagnosis.selectors.enterprises import commissioner_choices
 
@@ -13,7 +14,7 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
     list that changed between showing the count and confirming; ``confirm_count`` and
     ``fingerprint`` carry the bulk page's confirmation step."""
 
-    commissioner = forms.ModelChoiceField(label=_("数字专员"), queryset=None, empty_label=_("请选择数字专员"))
+    commissioner = ModelChoiceField(label=_("数字专员"), queryset=None, empty_label=_("请选择数字专员"))
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
     expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     #: The bulk page's second step posts back what it showed: how many enterprises would change hands
@@ -34,7 +35,7 @@ class UnassignForm(ServiceErrorsMixin, forms.Form):
 
 
 class DeactivateForm(ServiceErrorsMixin, forms.Form):
-    handover_to = forms.ModelChoiceField(
+    handover_to = ModelChoiceField(
         label=_("移交给"),
         queryset=None,
         required=False,

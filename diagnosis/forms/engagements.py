@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField
 from diagnosis.models import Engagement
 from diagnosis.selectors.engagements import engagement_choices
 
 
 class EngageForm(ServiceErrorsMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("对接事项"), choices=Engagement.Purpose.choices)
-    organisation = forms.ModelChoiceField(label=_("服务机构"), queryset=None, empty_label=_("请选择服务机构"))
+    organisation = ModelChoiceField(label=_("服务机构"), queryset=None, empty_label=_("请选择服务机构"))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.scope import REGIONS_MANAGED, restrict
+from core.fields import ModelChoiceField
 from diagnosis.models import ENTERPRISE_FIELDS, Enterprise
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.services.enterprises import COMMISSIONER_FIELDS
@@ -170,6 +171,7 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = list(ENTERPRISE_FIELDS)
+        field_classes = {"county": ModelChoiceField, "commissioner": ModelChoiceField}
         widgets = {
             "address": forms.TextInput(attrs={"autocomplete": "off"}),
             "employees": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),

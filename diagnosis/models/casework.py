@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import EVERYTHING, InRegion, OfUser, ScopedQuerySet, ScopeRule, Through
+from core.validators import check_dates
 from diagnosis.models.enterprises import Enterprise
 
 
@@ -109,3 +110,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.visited_on}"
+
+    def clean(self) -> None:
+        check_dates(self, past=["visited_on", "followed_up_on"], planned=["follow_up_due"])

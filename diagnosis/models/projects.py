@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule, Through
+from core.validators import check_dates
 from diagnosis.models.enterprises import MONEY, Enterprise
 
 
@@ -47,6 +48,9 @@ class TransformationProject(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_dates(self, planned=["planned_completion"], past=["completed_on"])
 
     @property
     def completed_on_time(self) -> bool | None:

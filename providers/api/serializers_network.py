@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from core.fields import PrimaryKeyRelatedField
 from providers.industries import MANUFACTURING_DIVISIONS
 from providers.models import Clinic, ClinicStatusChange, CommissionerProfile, TrainingRecord
 from regions.models import Region
@@ -54,7 +55,7 @@ class ClinicInputSerializer(serializers.Serializer):
         label=_("所在地区"),
         help_text=_("行政区划代码；须在您的管辖范围内。"),
     )
-    operator = serializers.PrimaryKeyRelatedField(
+    operator = PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
         required=False,
         allow_null=True,

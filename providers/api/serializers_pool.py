@@ -190,7 +190,14 @@ class SolutionSerializer(serializers.ModelSerializer):
 
 
 class SolutionDetailSerializer(SolutionSerializer):
-    reviews = SolutionReviewRecordSerializer(many=True, read_only=True, label=_("审核记录"))
+    #: Set by the view from ``solution_reviews`` (empty unless the provider's own staff or the province).
+    reviews = SolutionReviewRecordSerializer(
+        source="visible_reviews",
+        many=True,
+        read_only=True,
+        label=_("审核记录"),
+        help_text=_("仅服务商本机构人员和省工信厅可见；其他用户为空列表。"),
+    )
 
     class Meta(SolutionSerializer.Meta):
         fields = [*SolutionSerializer.Meta.fields, "reviews"]

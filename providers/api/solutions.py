@@ -17,7 +17,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.viewsets import GenericViewSet
 
 from ..selectors.pool import own_provider
-from ..selectors.solutions import SolutionFilter, solution_get, solution_list
+from ..selectors.solutions import SolutionFilter, solution_get, solution_list, solution_reviews
 from ..services.pool import is_provider_staff_of
 from ..services.solutions import solution_act, solution_create, solution_update
 from .serializers_pool import (
@@ -57,7 +57,9 @@ def _action_schema(summary, description):
     retrieve=extend_schema(
         tags=[TAG],
         summary=_("解决方案详情"),
-        description=_("方案内容及审核记录。不可见的方案返回 404。"),
+        description=_(
+            "方案内容及审核记录（审核记录仅服务商本机构人员和省工信厅可见）。不可见的方案返回 404。"
+        ),
         responses={200: SolutionDetailSerializer, **NOT_FOUND},
     ),
     create=extend_schema(
@@ -101,7 +103,9 @@ class SolutionViewSet(GenericViewSet):
         return solution_get(actor=self.request.user, pk=pk)
 
     def _detail(self, solution) -> Response:
+        """The solution as the user sees it now, with the review history only for those allowed."""
         solution = solution_get(actor=self.request.user, pk=solution.pk)
+        solution.visible_reviews = list(solution_reviews(actor=self.request.user, solution=solution))
         return Response(SolutionDetailSerializer(solution).data)
 
     def list(self, request):
@@ -109,9 +113,7 @@ class SolutionViewSet(GenericViewSet):
         return self.get_paginated_response(SolutionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        solution = self.get_object()
-        solution = solution_get(actor=request.user, pk=solution.pk)
-        return Response(SolutionDetailSerializer(solution).data)
+        return self._detail(self.get_object())
 
     def create(self, request):
         provider = own_provider(actor=request.user)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
 from accounts.models import Organisation
+from core.fields import ModelChoiceField
 from providers.industries import division_choices
 from providers.models import Clinic
 from providers.selectors.clinics import operator_choices, region_choices
@@ -23,8 +24,8 @@ def region_label(region) -> str:
 class ClinicCreateForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=Clinic.Kind.choices)
-    region = forms.ModelChoiceField(label=_("所在地区"), queryset=None, empty_label=_("请选择地区"))
-    operator = forms.ModelChoiceField(
+    region = ModelChoiceField(label=_("所在地区"), queryset=None, empty_label=_("请选择地区"))
+    operator = ModelChoiceField(
         label=_("运营主体"),
         queryset=None,
         required=False,

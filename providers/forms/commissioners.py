@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ModelChoiceField
 from core.widgets import DateInput
 from providers.models import CommissionerProfile
 from providers.selectors.clinics import region_choices
@@ -25,7 +26,7 @@ class CommissionerRegisterForm(ServiceErrorsMixin, forms.Form):
         choices=CommissionerProfile.Tier.choices,
         help_text=_("省级专员对应全省，市级对应设区市或赣江新区，县级对应县（市、区）。"),
     )
-    region = forms.ModelChoiceField(label=_("所在地区"), queryset=None, empty_label=_("请选择地区"))
+    region = ModelChoiceField(label=_("所在地区"), queryset=None, empty_label=_("请选择地区"))
     employer = forms.CharField(label=_("工作单位"), max_length=200, required=False)
     registered_on = forms.DateField(label=_("入库日期"), required=False, widget=DateInput)
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField, ModelMultipleChoiceField
+from core.validators import VALIDITY, date_problem
 from core.widgets import DateInput
 from regions.codes import credit_code_problem, normalise_credit_code
 
@@ -45,12 +47,12 @@ def region_label(region) -> str:
     return region.name
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return region_label(obj)
 
 
-class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
+class RegionMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return region_label(obj)
 
@@ -63,7 +65,7 @@ class ProfileFieldsMixin(forms.Form):
         help_text=_("可多选；选择设区市即覆盖其下辖县（市、区），选择“全省”覆盖全省。按住 Ctrl 或 ⌘ 多选。"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         queryset=ServiceCategory.objects.filter(active=True),
         label=_("服务类别"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
@@ -72,7 +74,13 @@ class ProfileFieldsMixin(forms.Form):
     description = forms.CharField(
         label=_("机构简介"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    website = forms.CharField(label=_("网站"), required=False, max_length=200)
+    website = forms.URLField(
+        label=_("网站"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("以 http:// 或 https:// 开头；只填域名时按 https:// 补全。"),
+    )
     contact_person = forms.CharField(label=_("联系人"), max_length=50)
     contact_phone = forms.CharField(
         label=_("联系电话"), max_length=30, widget=TelInput(attrs={"autocomplete": "tel"})
@@ -153,6 +161,14 @@ class ApplicationQualificationForm(forms.Form):
     issuer = forms.CharField(label=_("发证机关"), max_length=100)
     valid_until = forms.DateField(label=_("有效期至"), widget=DateInput)
 
+    def clean_valid_until(self):
+        # The model's rule (Qualification.clean), checked here so the error lands on this row.
+        value = self.cleaned_data["valid_until"]
+        problem = date_problem(value, VALIDITY)
+        if problem:
+            raise ValidationError(problem, code="implausible_date")
+        return value
+
 
 class BaseApplicationQualificationFormSet(forms.BaseFormSet):
     def clean(self):
@@ -209,4 +225,22 @@ class TransitionForm(forms.Form):
         label=_("理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写变更理由。")},
+    )
+
+
+class DecisionForm(ServiceErrorsMixin, forms.Form):
+    """The province's decision on a held submission: accept (its data replace the record's) or decline."""
+
+    decision = forms.ChoiceField(
+        label=_("处理"),
+        choices=[
+            ("accept", _("采纳：以本次提交的资料更新服务商记录")),
+            ("decline", _("不予采纳：保留现有记录")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("处理意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写处理意见。")},
     )

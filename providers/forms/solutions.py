@@ -10,6 +10,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ModelMultipleChoiceField
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_text
 
 from ..models import MONEY, BusinessScenario, Solution
@@ -37,7 +38,7 @@ class PriceField(forms.DecimalField):
 class SolutionForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("方案名称"), max_length=200)
     summary = forms.CharField(label=_("方案简介"), widget=forms.Textarea(attrs={"rows": 5}))
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = ModelMultipleChoiceField(
         queryset=BusinessScenario.objects.all(),
         label=_("适用业务场景"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),

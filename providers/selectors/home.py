@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import Reach, scope_for
+from accounts.permissions import is_signed_in
 from providers.models import Clinic, CommissionerProfile, Provider, Qualification, Solution
 
 
@@ -37,6 +37,6 @@ def network_figures(*, actor) -> dict:
 
 def expired_qualifications(*, actor) -> int:
     """How many qualifications of the provider(s) ``actor`` may see have expired (provider staff: their own)."""
-    if scope_for(actor).reach == Reach.NONE:
+    if not is_signed_in(actor):
         return 0
     return Qualification.objects.visible_to(actor).expired(timezone.localdate()).count()

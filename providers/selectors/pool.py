@@ -21,7 +21,7 @@ from accounts.permissions import is_provider_staff, is_province
 from regions.codes import normalise_credit_code, normalise_text
 from regions.models import Region
 
-from ..models import Provider, ProviderStatusChange, Qualification, ServiceCategory
+from ..models import Provider, ProviderApplication, ProviderStatusChange, Qualification, ServiceCategory
 
 #: How the API documents a filter that takes a code (category, scenario, region).
 CODE = OpenApiTypes.STR
@@ -150,6 +150,34 @@ def application_queue(*, actor) -> QuerySet[Provider]:
     return _with_list_data(
         Provider.objects.visible_to(actor).filter(status=Provider.Status.APPLIED)
     ).order_by("applied_at", "pk")
+
+
+def held_applications(*, actor) -> QuerySet[ProviderApplication]:
+    """Submissions held apart because their credit code already had a provider record, oldest
+    first: the province department only (404 otherwise), like the application queue."""
+    if not is_province(actor):
+        raise Http404
+    return (
+        ProviderApplication.objects.visible_to(actor)
+        .filter(status=ProviderApplication.Status.HELD, provider__in=Provider.objects.visible_to(actor))
+        .select_related("provider", "provider__organisation", "home_region", "home_region__parent")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def held_application_get(*, actor, pk: int) -> ProviderApplication:
+    """One submission (any status) of a provider in the province's view; 404 otherwise."""
+    if not is_province(actor):
+        raise Http404
+    try:
+        return (
+            ProviderApplication.objects.visible_to(actor)
+            .filter(provider__in=Provider.objects.visible_to(actor))
+            .select_related("provider", "provider__organisation", "home_region", "decided_by")
+            .get(pk=pk)
+        )
+    except (ProviderApplication.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def provider_history(*, actor, provider: Provider) -> QuerySet[ProviderStatusChange]:

@@ -1,7 +1,10 @@
 """Reads of the solutions catalogue, always through the acting user's scope.
 
 Contract: every function takes ``actor`` and starts from ``Solution.objects.visible_to(actor)``;
-a solution outside the scope answers ``Http404``. ``SolutionFilter`` serves the list page and
+a solution outside the scope answers ``Http404``. A solution's review history (reviewers' names,
+return reasons) is internal: ``solution_reviews`` gives it to the provider's own staff and the
+province (officers with province reach, administrators) only, and nothing to anyone else who may
+see the published solution. ``SolutionFilter`` serves the list page and
 ``/api/v1/solutions/``; lists select the provider and prefetch scenarios (constant queries).
 """
 
@@ -15,6 +18,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.permissions import is_province
+from core.fields import IdFilter
+from providers.permissions import is_provider_staff_of
 from regions.codes import MANUFACTURING_DIVISIONS, normalise_text
 
 from ..models import BusinessScenario, Solution, SolutionReview
@@ -50,7 +55,7 @@ class SolutionFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         choices=INDUSTRY_CHOICES, method="filter_industry", label=_("行业")
     )
-    provider = django_filters.NumberFilter(field_name="provider_id", label=_("服务商"))
+    provider = IdFilter(field_name="provider_id", label=_("服务商"))
 
     class Meta:
         model = Solution
@@ -101,8 +106,16 @@ def review_queue(*, actor) -> QuerySet[Solution]:
     ).order_by("updated_at", "pk")
 
 
+def may_see_reviews(actor, solution: Solution) -> bool:
+    """Whether ``actor`` may read ``solution``'s review history: its provider's staff or the province."""
+    return is_province(actor) or is_provider_staff_of(actor, solution.provider)
+
+
 def solution_reviews(*, actor, solution: Solution) -> QuerySet[SolutionReview]:
+    """The review history, newest first, for those ``may_see_reviews`` allows; empty for others."""
     solution_get(actor=actor, pk=solution.pk)
+    if not may_see_reviews(actor, solution):
+        return solution.reviews.none()
     return solution.reviews.select_related("actor")
 
 

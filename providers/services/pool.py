@@ -1,10 +1,19 @@
 """Writes to the provider pool: online application, the admission lifecycle, profile and qualifications.
 
 Contract:
-- ``provider_apply`` is the public application (no actor). It creates or reuses the provider's
-  ``accounts.Organisation`` and puts the provider in ``APPLIED``, with a ``ProviderStatusChange``.
-  A credit code already in the pool (any status but rejected/removed) is refused without saying
-  whose or in which state it is; a rejected or removed provider may apply again.
+- ``provider_apply`` is the public application (no actor, no sign-in). Every well-formed
+  submission is accepted and recorded as a ``ProviderApplication`` whose number the applicant
+  gets. A credit code the pool does not know creates the provider in ``APPLIED`` at once
+  (``FILED``). A code that already has a provider record, in any status, is held apart
+  (``HELD``) and changes nothing: anyone can type any credit code, so unreviewed input must
+  never overwrite a provider's name, contacts or qualifications. The answer is the same in both
+  cases, so the public form reveals nothing about records an anonymous person may not see (the
+  public directory shows admitted providers only); the officer sees the duplicate instead.
+- ``provider_application_accept`` / ``provider_application_decline`` are the province's decision on
+  a held submission. Accepting replaces the provider's data with the submission's and, for a
+  rejected or removed provider, moves it back to ``APPLIED`` (the admission decision follows as
+  usual); both steps are recorded in ``ProviderStatusChange``. Declining changes nothing but the
+  submission's own status.
 - ``provider_transition`` moves a provider along ``TRANSITIONS`` only. Who may make a move is
   stated per move (``PROVINCE`` or ``REGIONAL``); a move not in the table is a ``ValidationError``,
   a move the actor may not make a ``PermissionDenied``, a blank reason a ``ValidationError``.
@@ -24,8 +33,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role
 from accounts.services import staff_account_create
 from regions.codes import credit_code_problem, normalise_credit_code
+from regions.models import Region
 
-from ..models import Provider, ProviderStatusChange, Qualification
+from ..models import Provider, ProviderApplication, ProviderStatusChange, Qualification, ServiceCategory
 from ..permissions import (  # noqa: F401 (TRANSITIONS, PROVINCE, REGIONAL: the table services and tests read)
     PROVINCE,
     REGIONAL,
@@ -47,11 +57,25 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 HOME_REGION_LEVELS = {"city", "zone", "county"}
 APPLICATION_REASON = "在线申请"
-REAPPLICATION_REASON = "重新在线申请"
+#: History reasons (stored data, like the two above): the number and the officer's own words.
+ACCEPTED_REASON = "采纳在线申请 {number}：{reason}"
+PROFILE_TEXT_FIELDS = ("description", "website", "contact_person", "contact_phone", "contact_email")
+A = ProviderApplication.Status
 
 
 def application_number(provider: Provider) -> str:
-    """The number an applicant quotes: ``FWS`` + application date + the provider id (``FWS2025031400042``)."""
+    """The number of the provider's latest filed or accepted submission (what its applicant quotes).
+
+    Providers filed before submissions were recorded keep their old number: ``FWS`` + application
+    date + the provider id.
+    """
+    latest = (
+        provider.applications.filter(status__in=[A.FILED, A.ACCEPTED])
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if latest is not None:
+        return latest.number
     return f"FWS{timezone.localtime(provider.applied_at):%Y%m%d}{provider.pk:05d}"
 
 
@@ -87,21 +111,47 @@ def _save_qualifications(provider: Provider, rows: list[dict[str, Any]]) -> None
         qualification.save()
 
 
+def _snapshot(data: dict[str, Any], qualifications: list[dict[str, Any]]) -> dict[str, Any]:
+    """The submission as JSON: texts, region and category codes, qualifications with ISO dates."""
+    return {
+        **{f: data.get(f, "") or "" for f in PROFILE_TEXT_FIELDS},
+        "regions_served": [r.code for r in data.get("regions_served") or []],
+        "categories": [c.code for c in data.get("categories") or []],
+        "qualifications": [
+            {
+                key: (value.isoformat() if hasattr(value, "isoformat") else value or "")
+                for key, value in row.items()
+            }
+            for row in qualifications
+        ],
+    }
+
+
+def _check_held(data: dict[str, Any], qualifications: list[dict[str, Any]], provider: Provider) -> None:
+    """Judge a held submission by the same model rules as a new one, writing nothing."""
+    candidate = Provider(
+        organisation=provider.organisation,
+        home_region=data["home_region"],
+        **{f: data.get(f, "") or "" for f in PROFILE_TEXT_FIELDS},
+    )
+    candidate.full_clean(exclude=["organisation"], validate_unique=False)
+    for row in qualifications:
+        Qualification(provider=provider, **row).full_clean(exclude=["provider"])
+
+
 @transaction.atomic
-def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]) -> Provider:
-    """Record an online application to the pool; returns the provider in ``APPLIED``.
+def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]) -> ProviderApplication:
+    """Record an online application; returns the submission (``number`` for the applicant).
 
     ``data``: name, credit_code, home_region (a city, zone or county), regions_served, categories,
     description, website, contact_person, contact_phone, contact_email. ``qualifications``: one
     dict per certificate (name, number, issuer, valid_from, valid_until), at least one.
-    Raises ``ValidationError`` for invalid data or a credit code already applied or in the pool.
-    A re-application (after rejection or removal) replaces the qualifications on file.
+    Raises ``ValidationError`` for invalid data only — never because the credit code is known.
+    A new code: the provider is created in ``APPLIED`` and the submission is ``FILED``. A known
+    code: the submission is ``HELD`` for the province and the provider is left untouched.
     """
     code = _check_application(data, qualifications)
-    fields = {
-        f: data.get(f, "") or ""
-        for f in ("description", "website", "contact_person", "contact_phone", "contact_email")
-    }
+    snapshot = _snapshot(data, qualifications)
     organisation = (
         Organisation.objects.select_for_update()
         .filter(kind=Organisation.Kind.PROVIDER, credit_code=code)
@@ -113,8 +163,16 @@ def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]
         if organisation
         else None
     )
-    if existing is not None and existing.status not in REAPPLY_FROM:
-        raise ValidationError({"credit_code": _("该统一社会信用代码已申请或已入库")})
+    submission = ProviderApplication(
+        name=data["name"], credit_code=code, home_region=data["home_region"], data=snapshot
+    )
+    if existing is not None:
+        _check_held(data, qualifications, existing)
+        submission.provider = existing
+        submission.status = A.HELD
+        submission.full_clean()
+        submission.save()
+        return submission
 
     if organisation is None:
         organisation = Organisation(kind=Organisation.Kind.PROVIDER, credit_code=code)
@@ -124,11 +182,9 @@ def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]
     organisation.save()
 
     now = timezone.now()
-    provider = existing or Provider(organisation=organisation)
-    from_status = existing.status if existing else ""
-    provider.home_region = data["home_region"]
-    for field, value in fields.items():
-        setattr(provider, field, value)
+    provider = Provider(organisation=organisation, home_region=data["home_region"])
+    for field in PROFILE_TEXT_FIELDS:
+        setattr(provider, field, data.get(field, "") or "")
     provider.status = S.APPLIED
     provider.status_changed_at = now
     provider.applied_at = now
@@ -136,17 +192,93 @@ def provider_apply(*, data: dict[str, Any], qualifications: list[dict[str, Any]]
     provider.save()
     provider.regions_served.set(data.get("regions_served") or [])
     provider.categories.set(data["categories"])
-    if existing is not None:
-        provider.qualifications.all().delete()
     _save_qualifications(provider, qualifications)
+    _record(provider, actor=None, from_status="", to_status=S.APPLIED, reason=APPLICATION_REASON)
+    submission.provider = provider
+    submission.status = A.FILED
+    submission.submitted_at = now
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def _decide(actor, application: ProviderApplication, reason: str) -> tuple[ProviderApplication, str]:
+    if not is_province(actor):
+        raise PermissionDenied(_("只有省工信厅可以处理入库申请。"))
+    locked = ProviderApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.status != A.HELD:
+        raise ValidationError(_("该申请已处理，不能重复处理。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写处理意见。")})
+    return locked, reason
+
+
+@transaction.atomic
+def provider_application_accept(*, actor, application: ProviderApplication, reason: str) -> Provider:
+    """Apply a held submission to its provider (province only); returns the updated provider.
+
+    Name, registered region, profile texts, regions served, categories and qualifications become
+    the submission's. A rejected or removed provider goes back to ``APPLIED`` (awaiting the
+    admission decision); any other status is kept. One ``ProviderStatusChange`` records it.
+    """
+    locked, reason = _decide(actor, application, reason)
+    provider = Provider.objects.select_for_update().select_related("organisation").get(pk=locked.provider_id)
+    data = locked.data
+    organisation = provider.organisation
+    organisation.name = locked.name
+    organisation.region = locked.home_region
+    organisation.full_clean()
+    organisation.save()
+
+    from_status = provider.status
+    provider.home_region = locked.home_region
+    for field in PROFILE_TEXT_FIELDS:
+        setattr(provider, field, data.get(field, ""))
+    if from_status in REAPPLY_FROM:
+        provider.status = S.APPLIED
+        provider.status_changed_at = provider.applied_at = timezone.now()
+    provider.full_clean()
+    provider.save()
+    provider.regions_served.set(Region.objects.filter(code__in=data.get("regions_served", [])))
+    provider.categories.set(ServiceCategory.objects.filter(code__in=data.get("categories", [])))
+    provider.qualifications.all().delete()
+    _save_qualifications(
+        provider,
+        [
+            {k: v or None if k.startswith("valid_") else v for k, v in row.items()}
+            for row in data.get("qualifications", [])
+        ],
+    )
     _record(
         provider,
-        actor=None,
+        actor=actor,
         from_status=from_status,
-        to_status=S.APPLIED,
-        reason=REAPPLICATION_REASON if existing else APPLICATION_REASON,
+        to_status=provider.status,
+        reason=ACCEPTED_REASON.format(number=locked.number, reason=reason),
     )
+    locked.status = A.ACCEPTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.save()
+    application.refresh_from_db()
     return provider
+
+
+@transaction.atomic
+def provider_application_decline(
+    *, actor, application: ProviderApplication, reason: str
+) -> ProviderApplication:
+    """Decline a held submission (province only); the provider is not touched."""
+    locked, reason = _decide(actor, application, reason)
+    locked.status = A.DECLINED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    locked.save()
+    application.refresh_from_db()
+    return locked
 
 
 @transaction.atomic

@@ -5,8 +5,11 @@ Contract:
   providers and published solutions of admitted providers; anything else answers 404. No page
   here reads enterprise data.
 - ``apply`` is the public application to the pool: it keeps everything typed on error, says why a
-  credit code is refused, and ignores (while pretending to accept) a submission that filled the
-  honeypot field. The thank-you page shows the application number kept in the session.
+  credit code is malformed, and ignores (while pretending to accept) a submission that filled the
+  honeypot field. A well-formed submission is always accepted with an application number, whether
+  or not its credit code is known (``provider_apply`` holds a known one apart for the province):
+  the answer never tells an anonymous person whether a non-public record exists. The thank-you
+  page shows the application number kept in the session.
 - The index runs a constant number of queries whatever the page size (pinned by tests).
 """
 
@@ -31,7 +34,7 @@ from ..selectors.directory import (
 )
 from ..selectors.pool import filter_region_choices
 from ..selectors.solutions import price_text, with_price_text
-from ..services.pool import application_number, provider_apply
+from ..services.pool import provider_apply
 
 PAGE_SIZE = 20
 SESSION_KEY = "provider_application_number"
@@ -119,11 +122,11 @@ def apply_view(request):
             return redirect("directory:apply_done")
         if form_ok and formset_ok:
             try:
-                provider = provider_apply(data=form.service_data(), qualifications=formset.service_data())
+                submission = provider_apply(data=form.service_data(), qualifications=formset.service_data())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                request.session[SESSION_KEY] = application_number(provider)
+                request.session[SESSION_KEY] = submission.number
                 return redirect("directory:apply_done")
     return render(request, "providers/directory_apply.html", {"form": form, "formset": formset})
 

@@ -23,14 +23,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import StaffAccountForm
 from accounts.permissions import is_officer, is_province
+from regions.models import Region
 
-from ..forms.pool import ProviderProfileForm, QualificationForm, TransitionForm, region_label
-from ..models import Provider
+from ..forms.pool import DecisionForm, ProviderProfileForm, QualificationForm, TransitionForm, region_label
+from ..models import Provider, ServiceCategory
 from ..permissions import is_provider_staff_of, may_create_staff, transitions_for
 from ..selectors.pool import (
     ProviderFilter,
     application_queue,
     filter_region_choices,
+    held_application_get,
+    held_applications,
     own_provider,
     provider_get,
     provider_history,
@@ -42,6 +45,8 @@ from ..selectors.pool import (
 from ..selectors.solutions import provider_solutions
 from ..services.pool import (
     application_number,
+    provider_application_accept,
+    provider_application_decline,
     provider_staff_create,
     provider_transition,
     provider_update,
@@ -112,7 +117,76 @@ def provider_list_view(request):
 def application_queue_view(request):
     """Applications waiting for a decision, oldest first (province department; 404 otherwise)."""
     page = Paginator(application_queue(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "providers/pool_applications.html", {"page": page})
+    held = list(held_applications(actor=request.user)[:200])
+    return render(request, "providers/pool_applications.html", {"page": page, "held": held})
+
+
+def _held_rows(application, provider: Provider) -> list[tuple[str, str, str]]:
+    """(label, on file, submitted) for the comparison table of a held submission."""
+    data = application.data
+    categories = dict(ServiceCategory.objects.values_list("code", "name"))
+    regions = {
+        r.code: region_label(r) for r in Region.objects.filter(code__in=data.get("regions_served", []))
+    }
+    qualification_text = "；".join(
+        f"{q.get('name', '')} {q.get('number', '')} {q.get('issuer', '')} {q.get('valid_until', '')}".strip()
+        for q in data.get("qualifications", [])
+    )
+    on_file_qualifications = "；".join(
+        f"{q.name} {q.number} {q.issuer} {q.valid_until or ''}".strip() for q in provider.qualifications.all()
+    )
+    return [
+        (_("机构名称"), provider.name, application.name),
+        (_("注册地"), region_label(provider.home_region), region_label(application.home_region)),
+        (
+            _("服务类别"),
+            "、".join(c.name for c in provider.categories.all()),
+            "、".join(categories.get(code, code) for code in data.get("categories", [])),
+        ),
+        (
+            _("服务地区"),
+            "、".join(region_label(r) for r in provider.regions_served.all()),
+            "、".join(regions.get(code, code) for code in data.get("regions_served", [])),
+        ),
+        (_("机构简介"), provider.description, data.get("description", "")),
+        (_("网站"), provider.website, data.get("website", "")),
+        (_("联系人"), provider.contact_person, data.get("contact_person", "")),
+        (_("联系电话"), provider.contact_phone, data.get("contact_phone", "")),
+        (_("电子邮箱"), provider.contact_email, data.get("contact_email", "")),
+        (_("资质"), on_file_qualifications, qualification_text),
+    ]
+
+
+@login_required
+def held_application_view(request, pk: int):
+    """A held submission beside the provider's data on file; the province accepts or declines it."""
+    application = held_application_get(actor=request.user, pk=pk)
+    provider = application.provider
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = (
+            provider_application_accept
+            if form.cleaned_data["decision"] == "accept"
+            else provider_application_decline
+        )
+        try:
+            decide(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("已处理申请 %(n)s。") % {"n": application.number})
+            return redirect("providers:provider_detail", pk=provider.pk)
+    return render(
+        request,
+        "providers/pool_held_application.html",
+        {
+            "application": application,
+            "provider": provider,
+            "rows": _held_rows(application, provider),
+            "form": form,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def _detail_context(request, provider: Provider, transition_form=None) -> dict:
@@ -130,6 +204,7 @@ def _detail_context(request, provider: Provider, transition_form=None) -> dict:
         "transition_form": transition_form or TransitionForm(),
         "can_edit": is_provider_staff_of(user, provider),
         "can_create_staff": may_create_staff(user, provider),
+        "held": list(held_applications(actor=user).filter(provider=provider)) if is_province(user) else [],
     }
 
 
@@ -269,6 +344,7 @@ urlpatterns = [
     path("pool/", provider_list_view, name="provider_list"),
     path("pool/mine/", my_provider_view, name="my_provider"),
     path("pool/applications/", application_queue_view, name="applications"),
+    path("pool/applications/<int:pk>/", held_application_view, name="held_application"),
     path("pool/<int:pk>/", provider_detail_view, name="provider_detail"),
     path("pool/<int:pk>/transition/", provider_transition_view, name="provider_transition"),
     path("pool/<int:pk>/edit/", provider_edit_view, name="provider_edit"),

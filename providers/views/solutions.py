@@ -25,6 +25,7 @@ from ..permissions import is_provider_staff_of
 from ..selectors.pool import own_provider
 from ..selectors.solutions import (
     SolutionFilter,
+    may_see_reviews,
     price_text,
     review_queue,
     solution_get,
@@ -84,6 +85,7 @@ def _detail_context(request, solution: Solution, reason_form=None) -> dict:
         "solution": solution,
         "price": price_text(solution),
         "reviews": list(solution_reviews(actor=request.user, solution=solution)),
+        "show_reviews": may_see_reviews(request.user, solution),
         "actions": [(a, action_label(a)) for a in ACTION_TARGET if ACTION_TARGET[a] in actions],
         "reason_form": reason_form or ReasonForm(),
         "can_edit": is_provider_staff_of(request.user, solution.provider),

@@ -68,7 +68,7 @@ def test_application_creates_an_applied_provider_and_thanks_with_a_number(client
     assert provider.qualifications.count() == 1
     thanks = client.get(reverse("directory:apply_done"))
     assert thanks.status_code == 200
-    assert f"{provider.pk:05d}" in thanks.content.decode()
+    assert provider.applications.get().number in thanks.content.decode()
 
 
 def test_bad_credit_code_keeps_everything_typed_and_says_why(client, db):
@@ -98,12 +98,15 @@ def test_missing_qualification_and_consent_are_reported(client, db):
     assert not Provider.objects.exists()
 
 
-def test_duplicate_code_says_only_that_it_is_taken(client, db):
+def test_duplicate_code_gets_the_same_answer_as_a_new_one(client, db):
+    # Used to answer "该统一社会信用代码已申请或已入库" — telling anyone that a (possibly non-public)
+    # record exists. Now the submission is accepted with a number and held for the province.
     existing = make_provider("已入库服务商", home="360102")
     response = client.post(reverse("directory:apply"), form_data(credit_code=existing.credit_code))
-    html = response.content.decode()
-    assert "该统一社会信用代码已申请或已入库" in html
-    assert "已入库服务商" not in html
+    assert response.status_code == 302 and response["Location"] == reverse("directory:apply_done")
+    thanks = client.get(reverse("directory:apply_done")).content.decode()
+    assert "已入库服务商" not in thanks and "已申请或已入库" not in thanks
+    assert existing.applications.get().number in thanks
     assert Provider.objects.count() == 1
 
 
