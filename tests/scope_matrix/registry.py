@@ -118,7 +118,7 @@ CLOSE_CLINIC = {"to_status": "closed", "reason": "矩阵核查"}
 
 ROUTES: list[Route] = [
     # --- root, accounts, language -------------------------------------------------------------
-    page("home", ok=302, allowed=EVERYONE),
+    page("home"),  # everyone signed in has a 工作台; anonymous → sign in
     page("accounts:login", ok=302, allowed=SIGNED_IN, anonymous=200),
     page("accounts:logout", "POST", ok=302, allowed=EVERYONE),
     page("set_language", "POST", ok=302, allowed=EVERYONE, data={"language": "en", "next": "/"}),
@@ -166,6 +166,7 @@ ROUTES: list[Route] = [
     page("providers:provider_list", kind="provider", rows=True),
     page("providers:my_provider", ok=302),
     page("providers:applications", allowed=PROVINCE_ROLES, denied=404),
+    page("providers:held_application", kind="held_application", allowed=PROVINCE_ROLES, denied=404),
     page("providers:provider_detail", kind="provider"),
     page(
         "providers:provider_transition", "POST", kind="provider", allowed=SUSPENDERS, ok=302, data=TRANSITION

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from diagnosis.models import Engagement, ImportJob, Visit
-from providers.models import Clinic, CommissionerProfile, Provider, Solution
+from providers.models import Clinic, CommissionerProfile, Provider, ProviderApplication, Solution
 from reporting.models import ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
 from tests.conftest import World, build_world
@@ -63,6 +63,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     # evaluations: the province reads all, provider staff their own
     "evaluation": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
     "evaluated_provider": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    # a public-form submission held apart for each provider: the province decides, nobody else sees it
+    "held_application": (PROVINCE_ROLES, PROVINCE_ROLES),
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
     "public_provider": (_EVERYONE, _NOBODY),
     "public_solution": (_EVERYONE, _NOBODY),
@@ -105,8 +107,8 @@ def _job(user, name: str) -> ImportJob:
         created_by=user,
         original_name=name,
         file_format="csv",
-        status=ImportJob.Status.PREVIEWED,
         total_rows=1,
+        **ImportJob.fields_for(ImportJob.State.PREVIEWED),
     )
     job.file.save("matrix.csv", ContentFile("统一社会信用代码,企业名称\n".encode()), save=False)
     job.rejects_file.save(
@@ -139,6 +141,17 @@ def build_scope_world() -> ScopeWorld:
     put("evaluated_provider", own, far, own.name, far.name)
     put("public_provider", own, applied, own.name, applied.name)
     put("qualification", own.qualifications.get(), far.qualifications.get(), f"RQ-{own.pk}", f"RQ-{far.pk}")
+    held = [
+        ProviderApplication.objects.create(
+            provider=provider,
+            status=ProviderApplication.Status.HELD,
+            name=f"{provider.name}（待核实提交）",
+            credit_code=provider.organisation.credit_code,
+            home_region=provider.home_region,
+        )
+        for provider in (own, far)
+    ]
+    put("held_application", held[0], held[1], held[0].name, held[1].name)
 
     published = make_solution(own, "矩阵云MES轻量版", status=Solution.Status.PUBLISHED)
     own_draft = make_solution(own, "矩阵设备联网草稿")
