@@ -47,6 +47,7 @@ def test_same_markup_as_djangos_select(choices, value):
     expected = forms.Select(choices=choices).render("county", value, attrs=attrs)
     got = FastSelect(choices=choices).render("county", value, attrs=attrs)
     assert shape(got) == shape(expected)
+    assert got.split(">", 1)[0] == expected.split(">", 1)[0]  # the opening tag byte for byte
 
 
 def test_labels_and_values_are_escaped():

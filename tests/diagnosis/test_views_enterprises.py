@@ -426,12 +426,14 @@ def test_sign_in_failure_keeps_the_username_and_explains(client, world):
     assert 'role="alert"' in html
 
 
-def test_sign_in_succeeds_and_lands_on_the_list(client, world):
+def test_sign_in_succeeds_and_lands_on_the_home_page(client, world):
+    """Since issue 6 everyone lands on their 工作台 (home), not on the list; the list is one click away."""
     response = client.post(
         reverse("accounts:login"), {"username": "dh_comm", "password": "pass12345"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == LIST
-    assert "东湖电子有限公司" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "工作台" in response.content.decode()
+    assert "东湖电子有限公司" in client.get(LIST).content.decode()
 
 
 def test_layout_shows_user_role_region_and_officer_links(client, world):

@@ -178,7 +178,9 @@ def test_a_missed_monthly_evaluation_is_caught_up_by_the_sweep(workers, regions_
     assert not EvaluationRun.objects.exists()
 
     worker = workers("catch-up")
-    handled = sweep_task.delay().get(timeout=TIMEOUT)  # the beat task, run by the worker
+    handled = sweep_task.apply_async(ignore_result=False).get(
+        timeout=TIMEOUT
+    )  # the beat task, run by the worker
     run = EvaluationRun.objects.get(period=period)
     assert handled["reporting.evaluationrun"]["caught_up"] == [run.pk]
     run = wait_until(
@@ -189,5 +191,10 @@ def test_a_missed_monthly_evaluation_is_caught_up_by_the_sweep(workers, regions_
     )
     assert run.status == Job.Status.DONE, run.message
     assert ProviderEvaluation.objects.get(period=period, provider=provider).score is not None
-    assert sweep_task.delay().get(timeout=TIMEOUT)["reporting.evaluationrun"]["caught_up"] == []
+    assert (
+        sweep_task.apply_async(ignore_result=False).get(timeout=TIMEOUT)["reporting.evaluationrun"][
+            "caught_up"
+        ]
+        == []
+    )
     assert EvaluationRun.objects.count() == 1
