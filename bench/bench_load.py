@@ -423,6 +423,8 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
+        # Production settings refuse a broker that isn't Redis; the pages measured send no tasks.
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14",
         "VAR_DIR": str(ROOT / "var" / "bench"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

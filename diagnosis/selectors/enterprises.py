@@ -47,13 +47,9 @@ def commissioner_choice_labels(*, actor) -> list[tuple[int, str]]:
     """``[(id, "name（region）"), …]`` of ``commissioner_choices`` for a select box, from one
     values() query (no model instances: a list page shows this on every request)."""
     rows = commissioner_choices(actor=actor).values_list("pk", "display_name", "username", "region__name")
+    labelled = _("%(name)s（%(region)s）")  # translated once, not once per commissioner
     return [
-        (
-            pk,
-            _("%(name)s（%(region)s）") % {"name": name or username, "region": region}
-            if region
-            else name or username,
-        )
+        (pk, labelled % {"name": name or username, "region": region} if region else name or username)
         for pk, name, username, region in rows
     ]
 
