@@ -299,6 +299,48 @@ def _chance(rng: random.Random, base: float, size: str) -> bool:
     return rng.random() < min(0.95, base * SIZE_FACTOR[size])
 
 
+def archive_fields(
+    rng: random.Random,
+    *,
+    credit_code: str,
+    name: str,
+    address: str,
+    industry_code: str,
+    size: str,
+    employees: int,
+    revenue: Decimal,
+    output_value: Decimal,
+    cloud: bool,
+    certified: bool,
+    level: str,
+) -> dict:
+    """An enterprise's archive fields from its drawn figures, drawing the rest (contact, cloud depth,
+    platform, identifier resolution, 5G) from ``rng`` in a fixed order: ``seed_demo`` and
+    ``seed_scale`` share it, and the demo's data stay the same for the same seed."""
+    return {
+        "credit_code": credit_code,
+        "name": name,
+        "address": address,
+        "industry_code": industry_code,
+        "above_designated_size": is_above_designated_size(revenue),
+        "size_class": size,
+        "employees": employees,
+        "revenue": revenue,
+        "output_value": output_value,
+        "contact_person": _person(rng),
+        "contact_phone": _mobile(rng),
+        "cloud_adopted": cloud,
+        "cloud_depth": rng.choices([d for d, _ in CLOUD_DEPTHS], [w for _, w in CLOUD_DEPTHS])[0]
+        if cloud
+        else "",
+        "integration_certified": certified,
+        "integration_level": level,
+        "iip_platform_used": _chance(rng, 0.31, size),
+        "identifier_resolution": _chance(rng, 0.15, size),
+        "uses_5g": _chance(rng, 0.10, size),
+    }
+
+
 def _figures(rng: random.Random, division: str) -> tuple[int, Decimal, Decimal]:
     """Employees, revenue and output value (万元) with a plausible revenue per employee."""
     band = rng.random()
@@ -371,28 +413,20 @@ def build_plan(counties: list[CountyInfo], *, total: int = TARGET_ENTERPRISES, s
                 level = rng.choices(
                     ["A", "AA", "AAA"], weights=[55, 38, 7] if size != "large" else [30, 50, 20]
                 )[0]
-            data = {
-                "credit_code": code,
-                "name": name,
-                "address": address,
-                "industry_code": industry_code,
-                "above_designated_size": is_above_designated_size(revenue),
-                "size_class": size,
-                "employees": employees,
-                "revenue": revenue,
-                "output_value": output_value,
-                "contact_person": _person(rng),
-                "contact_phone": _mobile(rng),
-                "cloud_adopted": cloud,
-                "cloud_depth": rng.choices([d for d, _ in CLOUD_DEPTHS], [w for _, w in CLOUD_DEPTHS])[0]
-                if cloud
-                else "",
-                "integration_certified": certified,
-                "integration_level": level,
-                "iip_platform_used": _chance(rng, 0.31, size),
-                "identifier_resolution": _chance(rng, 0.15, size),
-                "uses_5g": _chance(rng, 0.10, size),
-            }
+            data = archive_fields(
+                rng,
+                credit_code=code,
+                name=name,
+                address=address,
+                industry_code=industry_code,
+                size=size,
+                employees=employees,
+                revenue=revenue,
+                output_value=output_value,
+                cloud=cloud,
+                certified=certified,
+                level=level,
+            )
             enterprises.append(DemoEnterprise(county.code, data))
 
     # Who is assigned to whom, who is engaged with whom.

@@ -49,7 +49,6 @@ from core.history import history_value
 from demo.enterprises import (
     CITY_AFFINITY,
     CITY_WEIGHT,
-    CLOUD_DEPTHS,
     COUNTY_WEIGHT,
     DEMO_PASSWORD,
     DIVISION_WEIGHT,
@@ -63,7 +62,7 @@ from demo.enterprises import (
     _mobile,
     _org_code_body,
     _person,
-    is_above_designated_size,
+    archive_fields,
     size_class_for,
 )
 from demo.services import SOLUTION_WORDS, VISIT_SUMMARIES
@@ -219,28 +218,21 @@ def enterprise_data(rng: random.Random, county: Region, names: set[str], codes: 
     park = county.short_name + rng.choice(PARK_SUFFIXES) if rng.random() < 0.75 else ""
     cloud = _chance(rng, 0.62, size)
     certified = _chance(rng, 0.10, size)
-    return {
-        "credit_code": code,
-        "name": name,
-        "address": f"江西省{county.parent.name}{county.name}{park}{rng.choice(ROADS)}{rng.randint(1, 999)}号",
-        "industry_code": industry_code,
-        "above_designated_size": is_above_designated_size(revenue),
-        "size_class": size,
-        "employees": employees,
-        "revenue": revenue,
-        "output_value": output_value,
-        "contact_person": _person(rng),
-        "contact_phone": _mobile(rng),
-        "cloud_adopted": cloud,
-        "cloud_depth": rng.choices([d for d, _ in CLOUD_DEPTHS], [w for _, w in CLOUD_DEPTHS])[0]
-        if cloud
-        else "",
-        "integration_certified": certified,
-        "integration_level": rng.choices(["A", "AA", "AAA"], weights=[55, 38, 7])[0] if certified else "",
-        "iip_platform_used": _chance(rng, 0.31, size),
-        "identifier_resolution": _chance(rng, 0.15, size),
-        "uses_5g": _chance(rng, 0.10, size),
-    }
+    level = rng.choices(["A", "AA", "AAA"], weights=[55, 38, 7])[0] if certified else ""
+    return archive_fields(
+        rng,
+        credit_code=code,
+        name=name,
+        address=f"江西省{county.parent.name}{county.name}{park}{rng.choice(ROADS)}{rng.randint(1, 999)}号",
+        industry_code=industry_code,
+        size=size,
+        employees=employees,
+        revenue=revenue,
+        output_value=output_value,
+        cloud=cloud,
+        certified=certified,
+        level=level,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
