@@ -89,7 +89,9 @@ def fast_selects(form: forms.BaseForm) -> forms.BaseForm:
         if type(widget) is forms.Select:
             fast = FastSelect(attrs=widget.attrs)
             fast.is_required = widget.is_required
-            fast.choices = getattr(field, "choices", widget.choices)
+            # The widget's choices: Django keeps them in step with the field's (a model field sets
+            # them to its lazy iterator), and a view may have given the widget a list of its own.
+            fast.choices = widget.choices
             field.widget = fast
     return form
 

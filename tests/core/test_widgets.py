@@ -76,3 +76,26 @@ def test_fast_selects_keeps_model_choices_and_selection():
     for name in ("region", "kind"):
         assert shape(fast[name]) == shape(plain[name])
     assert f'value="{nanchang.pk}" selected' in str(fast["region"])
+
+
+@pytest.mark.django_db
+def test_fast_selects_keeps_choices_a_view_gave_the_widget():
+    """A view may give a model field's widget a prepared list (cached region names): it is kept,
+    and the field's queryset is not read to build the options."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from regions.models import Region
+
+    class Form(forms.Form):
+        region = forms.ModelChoiceField(queryset=Region.objects.all())
+
+    form = Form()
+    form.fields["region"].widget.choices = [("", "全部"), ("360100", "南昌市")]
+    fast_selects(form)
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["region"])
+    assert len(queries) == 0
+    assert shape(html) == shape(
+        '<select name="region" required id="id_region"><option value="" selected>全部</option><option value="360100">南昌市</option></select>'
+    )
