@@ -48,6 +48,7 @@ def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
     os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")  # production settings want a real broker
 
     import django
 

@@ -264,6 +264,36 @@ CELERY_BROKER_URL = (
     os.environ.get("CELERY_BROKER_URL") or REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+
+
+def cache_location(url: str) -> str:
+    """``REDIS_URL`` as redis-py wants it: Celery's ``redis+socket:///path`` is ``unix:///path``."""
+    if url.startswith("redis+socket://"):
+        return "unix://" + url[len("redis+socket://") :]
+    return url
+
+
+# The cache: Redis when there is one (shared by gunicorn's workers and Celery's, so a write in one
+# process invalidates what the others cached: ``core.freshness``), else this process's memory.
+# It holds the data version and the main pages' rendered bodies (``core.fragments``), kept for
+# FRAGMENT_CACHE_SECONDS (0 turns that caching off).
+if REDIS_URL and not REDIS_URL.startswith(("amqp", "pyamqp")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_location(REDIS_URL),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dsp"),
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

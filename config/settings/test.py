@@ -69,6 +69,11 @@ else:
 
 AXES_ENABLED = False
 
+# This process's memory, whatever REDIS_URL says: parallel test processes must not share cached
+# page bodies. Inside TestCase's transaction nothing is cached once a test wrote (core.freshness);
+# tests/core/test_fragments.py commits for real to test hits and invalidation.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

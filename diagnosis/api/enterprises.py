@@ -32,6 +32,7 @@ from accounts.models import Role
 from accounts.permissions import can_create_enterprise, can_edit_enterprise_fields
 from accounts.text import join_list
 from core.api import api_exception
+from core.fragments import cached_value
 from core.pagination import KeysetPagination
 from diagnosis.api import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from diagnosis.api.serializers import (
@@ -202,9 +203,19 @@ class EnterpriseViewSet(GenericViewSet):
         return super().handle_exception(duplicate_credit_code(exc))
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(EnterpriseSerializer(page, many=True).data)
+        """One keyset page; the body is cached per user and data version (``core.fragments``), so
+        a repeated request costs no query of its own. Bad filters or cursors (400) are not cached."""
+
+        def build() -> dict:
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(EnterpriseSerializer(page, many=True).data).data
+
+        # Page links are absolute: the host and scheme they were built for are part of the key.
+        body = cached_value(
+            request, "api_enterprise_list", build, per="user", vary=(request.scheme, request.get_host())
+        )
+        return Response(body)
 
     def retrieve(self, request, pk=None):
         return Response(EnterpriseSerializer(self.get_object()).data)

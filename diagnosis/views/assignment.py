@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import is_officer
+from core.fragments import render_page
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.assignment import AssignForm, DeactivateForm, UnassignForm
 from diagnosis.models import Enterprise
@@ -51,30 +52,35 @@ def _caseload_sorts() -> list[tuple[str, str]]:
 
 
 def _render_caseload(request, commissioner, *, own: bool):
-    query = request.GET.get("q", "").strip()[:100]
-    summary = caseload_summary(
-        actor=request.user,
-        commissioner=commissioner,
-        query=query,
-        sort=request.GET.get("sort", CASELOAD_DEFAULT_SORT),
-    )
-    page = Paginator(summary["enterprises"], CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    profile_pk = (
-        CommissionerProfile.objects.filter(user=commissioner).values_list("pk", flat=True).first()
-        if not own
-        else None
-    )
-    return render(
-        request,
-        "diagnosis/caseload.html",
-        {
+    """The caseload page; its body is cached per session and data version (``core.fragments``)."""
+
+    def build():
+        query = request.GET.get("q", "").strip()[:100]
+        summary = caseload_summary(
+            actor=request.user,
+            commissioner=commissioner,
+            query=query,
+            sort=request.GET.get("sort", CASELOAD_DEFAULT_SORT),
+        )
+        page = Paginator(summary["enterprises"], CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+        profile_pk = (
+            CommissionerProfile.objects.filter(user=commissioner).values_list("pk", flat=True).first()
+            if not own
+            else None
+        )
+        context = {
             "commissioner": commissioner,
             "summary": summary,
             "page": page,
             "sorts": _caseload_sorts(),
             "own": own,
             "profile_pk": profile_pk,
-        },
+        }
+        title = _("我的工作台账") if own else _("%(name)s的工作台账") % {"name": commissioner}
+        return context, {"title": title}
+
+    return render_page(
+        request, "diagnosis/caseload.html", "diagnosis/caseload_body.html", build, name="caseload"
     )
 
 

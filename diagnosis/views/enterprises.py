@@ -26,6 +26,7 @@ from accounts.permissions import (
     is_provider_staff,
     is_province,
 )
+from core.fragments import render_page
 from core.widgets import FastSelect
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.enterprises import EnterpriseForm
@@ -130,38 +131,50 @@ def _list_filterset(request) -> EnterpriseFilter:
 
 @login_required
 def enterprise_list_view(request):
-    """The archives the user may see, filtered, searched and paginated (filters kept in page links)."""
-    filterset = _list_filterset(request)
-    if filterset.is_bound and not filterset.is_valid():
-        qs = filterset.queryset.none()  # say what is wrong rather than silently ignore a filter
-    else:
-        qs = filterset.qs
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    active_filters = bool(
-        filterset.is_bound and any(v for k, v in request.GET.items() if k not in ("page", "q"))
-    )
-    return render(
-        request,
-        "diagnosis/enterprise_list.html",
-        {
+    """The archives the user may see, filtered, searched and paginated (filters kept in page links).
+
+    The body is cached per session and data version (``core.fragments``): a repeat view costs no
+    query of its own."""
+
+    def build():
+        filterset = _list_filterset(request)
+        if filterset.is_bound and not filterset.is_valid():
+            qs = filterset.queryset.none()  # say what is wrong rather than silently ignore a filter
+        else:
+            qs = filterset.qs
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        active_filters = bool(
+            filterset.is_bound and any(v for k, v in request.GET.items() if k not in ("page", "q"))
+        )
+        context = {
             "filter": filterset,
             "page": page,
             "active_filters": active_filters,
             "can_create": can_create_enterprise(request.user),
-        },
+        }
+        return context, {}
+
+    return render_page(
+        request,
+        "diagnosis/enterprise_list.html",
+        "diagnosis/enterprise_list_body.html",
+        build,
+        name="enterprise_list",
     )
 
 
 @login_required
 def enterprise_detail_view(request, pk: int):
-    """One archive, its engagements and its change history (404 outside the user's scope)."""
-    enterprise = enterprise_get(actor=request.user, pk=pk)
-    history = list(enterprise_history(actor=request.user, enterprise=enterprise)[:HISTORY_LIMIT])
-    engagements = enterprise_engagements(actor=request.user, enterprise=enterprise)
-    return render(
-        request,
-        "diagnosis/enterprise_detail.html",
-        {
+    """One archive, its engagements and its change history (404 outside the user's scope).
+
+    The body is cached per session and data version (``core.fragments``): a hit is only ever
+    served into the session that passed the scope check for the same data."""
+
+    def build():
+        enterprise = enterprise_get(actor=request.user, pk=pk)
+        history = list(enterprise_history(actor=request.user, enterprise=enterprise)[:HISTORY_LIMIT])
+        engagements = enterprise_engagements(actor=request.user, enterprise=enterprise)
+        context = {
             "enterprise": enterprise,
             "history": history,
             "history_limit": HISTORY_LIMIT,
@@ -170,7 +183,15 @@ def enterprise_detail_view(request, pk: int):
             "can_assign": is_officer(request.user),
             "can_engage": can_engage(request.user, enterprise),
             "can_log_visit": can_log_visit(request.user, enterprise),
-        },
+        }
+        return context, {"title": enterprise.name}
+
+    return render_page(
+        request,
+        "diagnosis/enterprise_detail.html",
+        "diagnosis/enterprise_detail_body.html",
+        build,
+        name="enterprise_detail",
     )
 
 

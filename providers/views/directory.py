@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core.fragments import render_page
 from core.widgets import fast_selects
 from regions.codes import MANUFACTURING_DIVISIONS
 
@@ -58,27 +59,38 @@ def _filterset(request):
 
 
 def directory_index_view(request):
-    """Admitted providers or published solutions (``?tab=solutions``), searchable and filterable."""
-    tab = "solutions" if request.GET.get("tab") == "solutions" else "providers"
-    filterset = _filterset(request)
-    valid = not filterset.is_bound or filterset.is_valid()
-    filters = {k: v for k, v in request.GET.items() if k not in ("tab", "page")} if valid else None
-    if tab == "solutions":
-        qs = public_solution_list(filters) if valid else public_solution_list().none()
-    else:
-        qs = public_provider_list(filters) if valid else public_provider_list().none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if tab == "solutions":
-        with_price_text(page.object_list)
-    return render(
-        request,
-        "providers/directory_index.html",
-        {
+    """Admitted providers or published solutions (``?tab=solutions``), searchable and filterable.
+
+    The body is public and cached for everyone alike (``core.fragments``; per session once signed
+    in): it shows nothing personal and carries no form that posts."""
+
+    def build():
+        tab = "solutions" if request.GET.get("tab") == "solutions" else "providers"
+        filterset = _filterset(request)
+        valid = not filterset.is_bound or filterset.is_valid()
+        filters = {k: v for k, v in request.GET.items() if k not in ("tab", "page")} if valid else None
+        if tab == "solutions":
+            qs = public_solution_list(filters) if valid else public_solution_list().none()
+        else:
+            qs = public_provider_list(filters) if valid else public_provider_list().none()
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        if tab == "solutions":
+            with_price_text(page.object_list)
+        context = {
             "filter": filterset,
             "page": page,
             "tab": tab,
             "active_filters": any(v for k, v in request.GET.items() if k not in ("page", "q", "tab")),
-        },
+        }
+        return context, {}
+
+    return render_page(
+        request,
+        "providers/directory_index.html",
+        "providers/directory_index_body.html",
+        build,
+        name="directory_index",
+        per="session" if request.user.is_authenticated else "public",
     )
 
 

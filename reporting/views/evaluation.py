@@ -66,7 +66,7 @@ def _league_context(request) -> dict:
         )
     return {
         "period": period,
-        "periods": sorted({*periods, last_complete_period()}, reverse=True),
+        "periods": sorted({*periods, last_complete_period(), period}, reverse=True),  # the one shown too
         "categories": categories,
         "category": category,
         "rows": rows,
