@@ -61,8 +61,13 @@ def _audience(request, per: str) -> list[str] | None:
     return parts
 
 
-def fragment_key(request, name: str, *, per: str = "session", vary: Iterable[Any] = ()) -> str | None:
-    """The cache key of ``name`` for this request, or ``None`` when it must not be cached."""
+def fragment_key(
+    request, name: str, *, per: str = "session", vary: Iterable[Any] = (), url: str | None = None
+) -> str | None:
+    """The cache key of ``name`` for this request, or ``None`` when it must not be cached.
+
+    ``url`` replaces the request's full path in the key, for a part of a page that depends on
+    fewer parameters than the page (a filter panel: the filters, not the page number)."""
     if per not in AUDIENCES:
         raise ValueError(f"per must be one of {AUDIENCES}, not {per!r}")
     if not getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) or not freshness.can_cache():
@@ -75,7 +80,7 @@ def fragment_key(request, name: str, *, per: str = "session", vary: Iterable[Any
         return None
     material = [
         name,
-        request.get_full_path(),
+        request.get_full_path() if url is None else url,
         translation.get_language() or "",
         timezone.localdate().isoformat(),
         version,
@@ -87,11 +92,11 @@ def fragment_key(request, name: str, *, per: str = "session", vary: Iterable[Any
 
 
 def cached_value(
-    request, name: str, compute: Callable[[], Any], *, per: str = "session", vary=(), keep=None
+    request, name: str, compute: Callable[[], Any], *, per: str = "session", vary=(), keep=None, url=None
 ) -> Any:
     """``compute()``, or the value it gave for the same key before (any picklable value but
     ``None``). ``keep(value)`` false leaves a computed value out of the cache."""
-    key = fragment_key(request, name, per=per, vary=vary)
+    key = fragment_key(request, name, per=per, vary=vary, url=url)
     if key is None:
         return compute()
     try:
@@ -111,14 +116,30 @@ def cached_value(
 
 
 def cached_fragment(
-    request, name: str, render: Callable[[], str], *, per: str = "session", vary=()
+    request, name: str, render: Callable[[], str], *, per: str = "session", vary=(), url=None
 ) -> SafeString:
     """The HTML ``render()`` returns, cached as described above (bodies over ``MAX_BYTES`` are
     rendered every time)."""
     html = cached_value(
-        request, name, lambda: str(render()), per=per, vary=vary, keep=lambda v: len(v.encode()) <= MAX_BYTES
+        request,
+        name,
+        lambda: str(render()),
+        per=per,
+        vary=vary,
+        url=url,
+        keep=lambda v: len(v.encode()) <= MAX_BYTES,
     )
     return mark_safe(html)
+
+
+def url_with(request, names: Iterable[str]) -> str:
+    """The request's path with only the query parameters in ``names`` (sorted): the ``url`` of a
+    part of a page that depends on those parameters alone."""
+    from urllib.parse import urlencode
+
+    wanted = set(names)
+    pairs = sorted((k, v) for k, values in request.GET.lists() if k in wanted for v in values)
+    return f"{request.path}?{urlencode(pairs)}"
 
 
 def render_page(

@@ -7,7 +7,8 @@ Contract:
   while that token was current.
 - Every write statement that reaches the database through Django marks the data changed: the
   ORM's ``save``/``delete``, ``QuerySet.update``/``bulk_create``/``bulk_update``, raw SQL on a
-  Django cursor, migrations, in web requests and Celery workers alike. It is seen by a database
+  Django cursor, migrations, in web requests and Celery workers alike (an UPDATE or DELETE that
+  reports touching no row, such as a sweep finding no work, does not count). It is seen by a database
   execute wrapper (``install``, run for every new connection), not by model signals, so no write
   path can forget it. Writes to tables in ``IGNORED_TABLES`` (sessions, sign-in attempts) do not
   count: they change nothing a page shows and happen on every sign-in.
@@ -40,6 +41,8 @@ IGNORED_TABLES = frozenset(
 _WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\"?(\w+)", re.I
 )
+# Only these report a trustworthy row count: an INSERT … RETURNING reads 0 before its rows are fetched.
+_UPDATE_OR_DELETE = re.compile(r"\s*(?:UPDATE|DELETE)\b", re.I)
 _READ_ONLY = re.compile(
     r"\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SET|SHOW|EXPLAIN|PRAGMA)\b", re.I
 )
@@ -80,6 +83,17 @@ def is_write(sql: str) -> bool:
     return not _READ_ONLY.match(sql)
 
 
+def _rowcount(context) -> int:
+    """Rows the statement touched, or -1 when the driver doesn't say (DDL): an UPDATE that matched
+    nothing (a sweep finding no work) changes nothing."""
+    cursor = context.get("cursor") if isinstance(context, dict) else None
+    try:
+        count = cursor.rowcount
+    except Exception:  # noqa: BLE001 - a closed or odd cursor: assume it wrote
+        return -1
+    return count if isinstance(count, int) else -1
+
+
 class _Watcher:
     """The execute wrapper of one connection: marks writes, bumps the token on commit."""
 
@@ -88,7 +102,11 @@ class _Watcher:
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if isinstance(sql, str) and is_write(sql):
+        if (
+            isinstance(sql, str)
+            and is_write(sql)
+            and not (_UPDATE_OR_DELETE.match(sql) and _rowcount(context) == 0)
+        ):
             self._changed()
         return result
 

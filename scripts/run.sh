@@ -99,7 +99,10 @@ if [ -z "${REDIS_URL:-}" ] && [ -z "${CELERY_BROKER_URL:-}" ]; then
     fi
     rm -f "$sock"
     log "Starting Redis on $sock (log: var/log/redis.log)"
+    # Broker and cache in one server: at the memory cap only keys with a lifetime (cached pages)
+    # are evicted, never the broker's queues or the data version (they have none).
     setsid redis-server --port 0 --unixsocket "$sock" --unixsocketperm 700 --save "" --appendonly no \
+        --maxmemory "${REDIS_MAXMEMORY:-256mb}" --maxmemory-policy volatile-lru \
         --dir "$ROOT/var" --logfile "$ROOT/var/log/redis.log" --daemonize no </dev/null &
     redis_pid=$!
     for _ in $(seq 1 50); do

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,7 @@ from accounts.permissions import (
     is_provider_staff,
     is_province,
 )
-from core.fragments import render_page
+from core.fragments import cached_fragment, cached_value, render_page, url_with
 from core.widgets import FastSelect
 from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.enterprises import EnterpriseForm
@@ -84,6 +85,11 @@ def _list_filterset(request) -> EnterpriseFilter:
         if "region" in filterset.filters:
             filterset.filters["region"].queryset = subtree.filter(level__in=["city", "zone"])
 
+    return filterset
+
+
+def _dress_filter_form(filterset: EnterpriseFilter, user) -> None:
+    """Widgets and labels of the filter panel (only needed to render it, not to filter)."""
     form = filterset.form
     # Choice lists come from cached region data and one values() query for commissioners, and
     # render through FastSelect: the filter panel was most of this page's cost (issue 6).
@@ -126,7 +132,6 @@ def _list_filterset(request) -> EnterpriseFilter:
     form.fields["q"].widget.attrs.update(
         {"placeholder": _("企业名称或统一社会信用代码"), "autocomplete": "off"}
     )
-    return filterset
 
 
 @login_required
@@ -142,13 +147,22 @@ def enterprise_list_view(request):
             qs = filterset.queryset.none()  # say what is wrong rather than silently ignore a filter
         else:
             qs = filterset.qs
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        active_filters = bool(
-            filterset.is_bound and any(v for k, v in request.GET.items() if k not in ("page", "q"))
-        )
+        # The panel and the count depend on the filters, not on the page: paging through a list
+        # renders and counts them once (core.fragments, under the same data version).
+        filters_url = url_with(request, filterset.filters)
+        active_filters = any(request.GET.get(name) for name in filterset.filters if name != "q")
+        paginator = Paginator(qs, PAGE_SIZE)
+        paginator.count = cached_value(request, "enterprise_list_count", qs.count, url=filters_url)
+
+        def render_panel():
+            _dress_filter_form(filterset, request.user)
+            context = {"filter": filterset, "active_filters": active_filters}
+            return render_to_string("diagnosis/enterprise_list_filters.html", context, request)
+
         context = {
             "filter": filterset,
-            "page": page,
+            "filter_panel": cached_fragment(request, "enterprise_list_panel", render_panel, url=filters_url),
+            "page": paginator.get_page(request.GET.get("page")),
             "active_filters": active_filters,
             "can_create": can_create_enterprise(request.user),
         }

@@ -123,6 +123,26 @@ def test_token_is_replaced_by_every_kind_of_committed_write():
     assert changed(), "delete()"
     Enterprise.objects.filter(pk=enterprise.pk).exists()
     assert not changed(), "a read"
+    Enterprise.objects.filter(pk=enterprise.pk).update(name="x")  # deleted above: matches nothing
+    assert not changed(), "an UPDATE that touched no row"
+
+
+def test_reading_the_main_pages_writes_nothing(province):
+    """Pages that wrote on every GET would empty the page cache for everyone on every view."""
+    enterprise = EnterpriseFactory()
+    client = signed_in(province)
+    urls = [
+        reverse("home"),
+        reverse("diagnosis:enterprise_list"),
+        reverse("diagnosis:enterprise_detail", args=[enterprise.pk]),
+        reverse("directory:index"),
+        "/api/v1/enterprises/",
+    ]
+    client.get(urls[0])
+    before = freshness.token()
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert freshness.token() == before
 
 
 def test_token_waits_for_the_commit_and_survives_a_rollback():
@@ -314,3 +334,17 @@ def test_caching_can_be_turned_off(province, settings):
     _r, first = warm(client, url)
     _r, second = queries_of(client, url)
     assert second == first
+
+
+def test_paging_reuses_the_count_and_the_filter_panel(province):
+    EnterpriseFactory.create_batch(30)  # two pages of 25
+    client = signed_in(province)
+    url = reverse("diagnosis:enterprise_list")
+    _first, cold = warm(client, url)
+    page_two, paged = queries_of(client, url + "?page=2")
+    assert paged < cold, (paged, cold)  # rows only: no count, no commissioner choices
+    body = page_two.content.decode()
+    assert "共 30 家企业" in body and body.count("江西测试制造有限公司") == 5
+    assert 'name="commissioner"' in body  # the panel is there, from the cache
+    filtered = client.get(url + "?size_class=large&page=1").content.decode()
+    assert "没有符合条件的企业" in filtered and 'value="large" selected' in filtered
