@@ -1,5 +1,14 @@
-"""The casework models, one module per subdomain (enterprises ← casework ← diagnoses ← projects)."""
+"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← projects)."""
 
+from diagnosis.models.assessment import (  # noqa: F401
+    AssessmentModel,
+    Dimension,
+    LevelRule,
+    Option,
+    Question,
+    Scenario,
+    SubDimension,
+)
 from diagnosis.models.casework import (  # noqa: F401
     Assignment,
     Engagement,
