@@ -1,4 +1,4 @@
-"""May this user act on an enterprise's casework: engage organisations, log visits, assign.
+"""May this user act on an enterprise's casework: engage organisations, log visits, diagnose, review.
 
 Who may create, edit or import archives (``can_create_enterprise``, ``can_edit_enterprise_fields``,
 ``can_import_enterprises``) lives in ``accounts.permissions``: the navigation and ``/api/me`` in
@@ -6,7 +6,7 @@ Who may create, edit or import archives (``can_create_enterprise``, ``can_edit_e
 commissioners is for officers (``accounts.permissions.is_officer``).
 """
 
-from accounts.permissions import is_officer
+from accounts.permissions import is_enterprise_user, is_officer
 from accounts.roles import Role
 from diagnosis.models import Enterprise
 
@@ -25,3 +25,53 @@ def can_log_visit(actor, enterprise: Enterprise) -> bool:
     if actor.role == Role.COMMISSIONER:
         return enterprise.commissioner_id == actor.pk
     return is_officer(actor)
+
+
+# --- diagnoses ----------------------------------------------------------------------------------
+
+
+def _staff_of(actor, organisation_id) -> bool:
+    return (
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and not actor.is_superuser
+        and actor.role in (Role.CLINIC_STAFF, Role.PROVIDER_STAFF)
+        and actor.organisation_id is not None
+        and actor.organisation_id == organisation_id
+    )
+
+
+def can_start_diagnosis(actor, enterprise: Enterprise) -> bool:
+    """Staff of a clinic or provider actively engaged with the enterprise."""
+    from diagnosis.models import Engagement
+
+    return _staff_of(actor, getattr(actor, "organisation_id", None)) and (
+        Engagement.objects.filter(
+            enterprise=enterprise, organisation_id=actor.organisation_id, active=True
+        ).exists()
+    )
+
+
+def can_fill_diagnosis(actor, diagnosis) -> bool:
+    """Staff of the diagnosing organisation, while the diagnosis is a draft or was returned."""
+    return _staff_of(actor, diagnosis.organisation_id) and diagnosis.editable
+
+
+def can_review_diagnosis(actor, diagnosis) -> bool:
+    """County, city and province officers whose region holds the enterprise (and administrators)."""
+    from accounts.scope import region_in_scope
+
+    return is_officer(actor) and region_in_scope(actor, diagnosis.enterprise.county)
+
+
+def can_acknowledge_diagnosis(actor, diagnosis) -> bool:
+    """The enterprise's own users: they confirm an issued diagnosis or dispute it."""
+    return (
+        is_enterprise_user(actor)
+        and Enterprise.objects.visible_to(actor).filter(pk=diagnosis.enterprise_id).exists()
+    )
+
+
+def can_correct_diagnosis(actor, diagnosis) -> bool:
+    """Staff of the diagnosing organisation, once the diagnosis was issued and not corrected yet."""
+    return _staff_of(actor, diagnosis.organisation_id) and diagnosis.issued

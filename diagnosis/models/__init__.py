@@ -16,6 +16,10 @@ from diagnosis.models.casework import (  # noqa: F401
 )
 from diagnosis.models.diagnoses import (  # noqa: F401
     Diagnosis,
+    DiagnosisAnswer,
+    DiagnosisEvent,
+    DiagnosisScenario,
+    DiagnosisScore,
 )
 from diagnosis.models.enterprises import (  # noqa: F401
     ENTERPRISE_FIELDS,
