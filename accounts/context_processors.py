@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 from .permissions import can_create_enterprise, can_import_enterprises, is_officer, is_province
+from .scope import NO_SCOPE, scope_for
 
 #: (key, URL name, label, who sees it, (namespace, url-name prefix or prefixes) marking the entry current)
 MENU = [
     ("caseload", "diagnosis:caseload", _("我的工作台账"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
+    ("diagnoses", "diagnosis:diagnosis_list", _("诊断"), lambda u: scope_for(u) != NO_SCOPE, ("diagnosis", "diagnosis_")),
     ("providers", "providers:provider_list", _("服务商"), is_officer, ("providers", "provider")),
     ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", ("my_provider", "provider_", "qualification"))),
     ("solutions", "providers:solution_list", _("解决方案"), lambda u: is_officer(u) or u.role == Role.PROVIDER_STAFF, ("providers", "solution")),
@@ -55,8 +57,8 @@ def _active_section(request) -> str:
         return ""
     if (match.url_name or "").startswith("import"):
         return "import"
-    if (match.url_name or "").startswith("caseload"):
-        return ""  # the commissioner's own menu entry ("caseload" in ``items``) is the current one
+    if (match.url_name or "").startswith(("caseload", "diagnosis_")):
+        return ""  # their own menu entries ("caseload", "diagnoses" in ``items``) are the current ones
     return "enterprises"
 
 

@@ -1,8 +1,8 @@
-"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses."""
 
 from django.urls import path
 
-from diagnosis.views import assignment, engagements, enterprises, imports, visits
+from diagnosis.views import assignment, diagnoses, engagements, enterprises, imports, visits
 
 app_name = "diagnosis"
 
@@ -43,4 +43,16 @@ urlpatterns = [
     path(
         "<int:pk>/visits/<int:visit_id>/done/", visits.visit_follow_up_done_view, name="visit_follow_up_done"
     ),
+    # diagnoses
+    path("<int:pk>/diagnose/", diagnoses.diagnosis_start_view, name="diagnosis_start"),
+    path("diagnoses/", diagnoses.diagnosis_list_view, name="diagnosis_list"),
+    path("diagnoses/<int:pk>/", diagnoses.diagnosis_detail_view, name="diagnosis_detail"),
+    path("diagnoses/<int:pk>/edit/", diagnoses.diagnosis_edit_view, name="diagnosis_edit"),
+    path("diagnoses/<int:pk>/submit/", diagnoses.diagnosis_submit_view, name="diagnosis_submit"),
+    path("diagnoses/<int:pk>/return/", diagnoses.diagnosis_return_view, name="diagnosis_return"),
+    path("diagnoses/<int:pk>/approve/", diagnoses.diagnosis_approve_view, name="diagnosis_approve"),
+    path("diagnoses/<int:pk>/issue/", diagnoses.diagnosis_issue_view, name="diagnosis_issue"),
+    path("diagnoses/<int:pk>/confirm/", diagnoses.diagnosis_confirm_view, name="diagnosis_confirm"),
+    path("diagnoses/<int:pk>/dispute/", diagnoses.diagnosis_dispute_view, name="diagnosis_dispute"),
+    path("diagnoses/<int:pk>/correct/", diagnoses.diagnosis_correct_view, name="diagnosis_correct"),
 ]

@@ -8,8 +8,8 @@ from tests.factories import region
 from tests.roles import ALL_ROLES
 
 EXPECTED = {
-    "admin": {"providers", "solutions", "clinics", "commissioners", "league", "targets", "directory"},
-    "province_officer": {
+    "admin": {
+        "diagnoses",
         "providers",
         "solutions",
         "clinics",
@@ -18,13 +18,39 @@ EXPECTED = {
         "targets",
         "directory",
     },
-    "city_officer": {"providers", "solutions", "clinics", "commissioners", "targets", "directory"},
-    "county_officer": {"providers", "solutions", "clinics", "commissioners", "targets", "directory"},
-    "commissioner": {"caseload", "directory"},
-    "other_commissioner": {"caseload", "directory"},
-    "clinic_staff": {"clinics", "directory"},
-    "provider_staff": {"my_provider", "solutions", "clinics", "my_evaluation", "directory"},
-    "enterprise_user": {"directory"},
+    "province_officer": {
+        "diagnoses",
+        "providers",
+        "solutions",
+        "clinics",
+        "commissioners",
+        "league",
+        "targets",
+        "directory",
+    },
+    "city_officer": {
+        "diagnoses",
+        "providers",
+        "solutions",
+        "clinics",
+        "commissioners",
+        "targets",
+        "directory",
+    },
+    "county_officer": {
+        "diagnoses",
+        "providers",
+        "solutions",
+        "clinics",
+        "commissioners",
+        "targets",
+        "directory",
+    },
+    "commissioner": {"diagnoses", "caseload", "directory"},
+    "other_commissioner": {"diagnoses", "caseload", "directory"},
+    "clinic_staff": {"diagnoses", "clinics", "directory"},
+    "provider_staff": {"diagnoses", "my_provider", "solutions", "clinics", "my_evaluation", "directory"},
+    "enterprise_user": {"diagnoses", "directory"},
     "no_role": {"directory"},
     "unanchored_officer": {"directory"},
 }

@@ -50,11 +50,9 @@ def chromium_executable() -> str:
 
 
 def _ensure_division_tree() -> None:
-    from regions.loader import load_regions
-    from regions.models import Region
+    from tests.reference import ensure_reference_data
 
-    if not Region.objects.exists():
-        load_regions(Region)
+    ensure_reference_data()
 
 
 @pytest.fixture(scope="module", autouse=True)

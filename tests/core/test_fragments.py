@@ -16,22 +16,15 @@ from accounts.models import Role
 from core import freshness
 from diagnosis.models import Enterprise
 from tests.factories import EnterpriseFactory, make_role_user, region
+from tests.reference import ensure_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _ensure_regions():
-    from regions.loader import load_regions
-    from regions.models import Region
-
-    if not Region.objects.exists():
-        load_regions(Region)
 
 
 @pytest.fixture(autouse=True)
 def regions(transactional_db):
     """The division tree (an earlier transactional test's flush may have removed it), a clean cache."""
-    _ensure_regions()
+    ensure_reference_data()
     cache.clear()
     yield
     cache.clear()
@@ -41,7 +34,7 @@ def regions(transactional_db):
 def regions_restored_afterwards(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
-        _ensure_regions()
+        ensure_reference_data()
 
 
 @pytest.fixture

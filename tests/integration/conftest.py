@@ -192,11 +192,9 @@ def real_worker(celery_worker):
 
 
 def _load_regions_if_missing() -> None:
-    from regions.loader import load_regions
-    from regions.models import Region
+    from tests.reference import ensure_reference_data
 
-    if not Region.objects.exists():
-        load_regions(Region)
+    ensure_reference_data()
 
 
 @pytest.fixture

@@ -36,6 +36,11 @@ EVERYONE = SIGNED_IN | {ANONYMOUS}
 #: Who may edit an archive, engage an enterprise or log a visit on it: officers and its commissioner.
 CASEWORKERS = OFFICERS | {"commissioner"}
 STAFF = frozenset({"provider_staff"})
+#: Who diagnoses: staff of the clinics and providers engaged with the enterprise.
+DIAGNOSERS = frozenset({"clinic_staff", "provider_staff"})
+CLINIC = frozenset({"clinic_staff"})
+ENTERPRISE = frozenset({"enterprise_user"})
+_NOBODY = frozenset()
 LOGIN = "login"  # expected: a redirect to the sign-in page
 
 
@@ -162,6 +167,52 @@ ROUTES: list[Route] = [
     page("diagnosis:visit_list", kind="visit", kwargs=lambda v: {"pk": v.enterprise_id}),
     page("diagnosis:visit_log", kind="enterprise", allowed=CASEWORKERS),
     page("diagnosis:visit_follow_up_done", "POST", kind="visit", allowed=CASEWORKERS, ok=302, kwargs=_visit),
+    # --- diagnoses ------------------------------------------------------------------------------
+    page("diagnosis:diagnosis_start", "POST", kind="enterprise", allowed=DIAGNOSERS, ok=302),
+    page("diagnosis:diagnosis_list", kind="diagnosis_issued", rows=True),
+    page("diagnosis:diagnosis_list", kind="diagnosis_draft", rows=True),
+    page("diagnosis:diagnosis_list", kind="diagnosis_submitted", rows=True),
+    page("diagnosis:diagnosis_detail", kind="diagnosis_issued"),
+    page("diagnosis:diagnosis_detail", kind="diagnosis_draft"),
+    page("diagnosis:diagnosis_detail", kind="diagnosis_submitted"),
+    page("diagnosis:diagnosis_edit", kind="diagnosis_draft", allowed=CLINIC),
+    page(
+        "diagnosis:diagnosis_edit",
+        "POST",
+        kind="diagnosis_draft",
+        allowed=CLINIC,
+        ok=302,
+        data={"revision": "0"},
+    ),
+    page("diagnosis:diagnosis_edit", kind="diagnosis_submitted", allowed=_NOBODY),  # in review: read-only
+    page("diagnosis:diagnosis_submit", "POST", kind="diagnosis_draft", allowed=CLINIC, ok=302),
+    page(
+        "diagnosis:diagnosis_return",
+        "POST",
+        kind="diagnosis_submitted",
+        allowed=OFFICERS,
+        ok=302,
+        data={"comment": "矩阵退回"},
+    ),
+    page("diagnosis:diagnosis_approve", "POST", kind="diagnosis_submitted", allowed=OFFICERS, ok=302),
+    page("diagnosis:diagnosis_issue", "POST", kind="diagnosis_submitted", allowed=OFFICERS, ok=302),
+    page("diagnosis:diagnosis_confirm", "POST", kind="diagnosis_issued", allowed=ENTERPRISE, ok=302),
+    page(
+        "diagnosis:diagnosis_dispute",
+        "POST",
+        kind="diagnosis_issued",
+        allowed=ENTERPRISE,
+        ok=302,
+        data={"reasons": "矩阵异议"},
+    ),
+    page(
+        "diagnosis:diagnosis_correct",
+        "POST",
+        kind="diagnosis_issued",
+        allowed=CLINIC,
+        ok=302,
+        data={"reason": "矩阵更正"},
+    ),
     # --- the provider pool -----------------------------------------------------------------------
     page("providers:provider_list", kind="provider", rows=True),
     page("providers:my_provider", ok=302),

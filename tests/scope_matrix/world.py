@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Organisation
-from diagnosis.models import Engagement, ImportJob, Visit
+from diagnosis.models import Diagnosis, Engagement, ImportJob, Visit
 from providers.models import Clinic, CommissionerProfile, Provider, ProviderApplication, Solution
 from reporting.models import ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
@@ -63,6 +63,11 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     # evaluations: the province reads all, provider staff their own
     "evaluation": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
     "evaluated_provider": (PROVINCE_ROLES | {"provider_staff"}, PROVINCE_ROLES),
+    # diagnoses: an issued one (everyone around the 东湖 enterprise) vs a 浔阳 one (province only);
+    # the clinic's draft (the clinic and the province only); the provider's, in review (officers, the provider)
+    "diagnosis_issued": (_SIGNED_IN, PROVINCE_ROLES),
+    "diagnosis_draft": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
+    "diagnosis_submitted": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
     # a public-form submission held apart for each provider: the province decides, nobody else sees it
     "held_application": (PROVINCE_ROLES, PROVINCE_ROLES),
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
@@ -195,6 +200,36 @@ def build_scope_world() -> ScopeWorld:
         follow_up_due=due,
     )
     put("visit", visit_in, visit_out, visit_in.summary, visit_out.summary)
+
+    # diagnoses (rows written directly: the world needs states side by side that the services
+    # would only reach one after another)
+    def diagnosis(enterprise, organisation, status, number):
+        return Diagnosis.objects.create(
+            enterprise=enterprise, organisation=organisation, status=status, number=number, examiners="矩阵"
+        )
+
+    S = Diagnosis.Status
+    put(
+        "diagnosis_issued",
+        diagnosis(ent_in, world.clinic, S.ISSUED, "ZDMXISSIN"),
+        diagnosis(ent_out, far_centre_org, S.ISSUED, "ZDMXISSOUT"),
+        "ZDMXISSIN",
+        "ZDMXISSOUT",
+    )
+    put(
+        "diagnosis_draft",
+        diagnosis(ent_in, world.clinic, S.DRAFT, "ZDMXDRAFTIN"),
+        diagnosis(ent_out, far_centre_org, S.DRAFT, "ZDMXDRAFTOUT"),
+        "ZDMXDRAFTIN",
+        "ZDMXDRAFTOUT",
+    )
+    put(
+        "diagnosis_submitted",
+        diagnosis(ent_in, world.provider, S.SUBMITTED, "ZDMXSUBIN"),
+        diagnosis(ent_out, far_centre_org, S.SUBMITTED, "ZDMXSUBOUT"),
+        "ZDMXSUBIN",
+        "ZDMXSUBOUT",
+    )
 
     # commissioners
     users["commissioner"].display_name = "矩阵东湖专员"

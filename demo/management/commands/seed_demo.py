@@ -5,6 +5,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from demo.diagnoses import seed_diagnoses
 from demo.enterprises import DEMO_PASSWORD, seed_demo
 from demo.services import reset_activity, seed_services
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             reset_activity()
         result = seed_demo(reset=reset)
         services = seed_services()
+        diagnoses = seed_diagnoses()
         # The evaluation lives in reporting, which casework must not import: call it by command name.
         call_command("evaluate_providers", last=2, stdout=self.stdout)
         elapsed = time.monotonic() - started
@@ -48,7 +50,13 @@ class Command(BaseCommand):
                     + "。"
                 )
             )
-        if result.changed or services.changed:
+        if diagnoses.changed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"诊断演示数据 / diagnoses: 各环节 {diagnoses.stages} 份，2023 年诊断及 2025 年复诊 {diagnoses.cohort} 份。"
+                )
+            )
+        if result.changed or services.changed or diagnoses.changed:
             self.stdout.write(f"用时 / took {elapsed:.1f} s")
         else:
             self.stdout.write(

@@ -1,0 +1,94 @@
+"""The demo's diagnoses: every stage for the demo logins, and a pyramid that becomes an olive."""
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organisation, User
+from demo.diagnoses import seed_diagnoses
+from demo.enterprises import ORGANISATIONS, seed_demo, seeded_enterprises
+from demo.services import reset_activity, seed_services
+from diagnosis.models import Diagnosis, DiagnosisEvent, Engagement
+from providers.models import Clinic, CommissionerProfile, Provider, Solution, TrainingRecord
+
+Status = Diagnosis.Status
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        before_users = set(User.objects.values_list("pk", flat=True))
+        before_orgs = set(Organisation.objects.values_list("pk", flat=True))
+        enterprise_result = seed_demo()
+        seed_services()
+        result = seed_diagnoses()
+    yield result
+    with django_db_blocker.unblock():
+        reset_activity()
+        Solution.objects.all().delete()
+        Clinic.objects.all().delete()
+        Provider.objects.all().delete()
+        TrainingRecord.objects.all().delete()
+        CommissionerProfile.objects.all().delete()
+        Engagement.objects.filter(organisation__name__in=list(ORGANISATIONS)).delete()
+        Engagement.objects.exclude(organisation_id__in=before_orgs).delete()
+        seeded_enterprises().delete()
+        User.objects.exclude(pk__in=before_users).delete()
+        User.objects.filter(username__in=[u.username for u in enterprise_result.users]).delete()
+        Organisation.objects.exclude(pk__in=before_orgs).delete()
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def test_every_stage_for_the_demo_clinic(demo):
+    clinic = User.objects.get(username="zhensuo")
+    statuses = Counter(
+        Diagnosis.objects.filter(organisation=clinic.organisation).values_list("status", flat=True)
+    )
+    for status in Status.values:
+        assert statuses[status] >= 1, status
+    returned = Diagnosis.objects.get(organisation=clinic.organisation, status=Status.RETURNED)
+    event = returned.events.get(action=DiagnosisEvent.Action.RETURN)
+    assert event.comment and event.question_comments
+    assert not seed_diagnoses().changed  # once
+
+
+def test_the_pyramid_becomes_an_olive(demo):
+    def levels(year):
+        return Counter(
+            Diagnosis.objects.filter(onsite_start__year=year)
+            .exclude(level=None)
+            .values_list("level", flat=True)
+        )
+
+    before, after = levels(2023), levels(2025)
+    assert before.most_common(1)[0][0] == 1  # mostly level 1
+    assert before[1] > before[2] > before[3] >= before[4]
+    assert after[2] + after[3] > 0.7 * sum(after.values())  # mostly levels 2–3
+    assert after[1] + after[0] < after[2]
+
+
+@pytest.mark.parametrize(
+    "username, sees",
+    [
+        ("zhensuo", {Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.ISSUED, Status.CONFIRMED}),
+        ("donghu", {Status.SUBMITTED, Status.RESUBMITTED, Status.APPROVED, Status.ISSUED}),
+        ("qiye", {Status.ISSUED, Status.CONFIRMED}),
+        ("sheng", {Status.DRAFT, Status.CONFIRMED}),
+    ],
+)
+def test_each_demo_login_finds_its_work(client, demo, username, sees):
+    user = User.objects.get(username=username)
+    visible = set(Diagnosis.objects.visible_to(user).values_list("status", flat=True))
+    assert sees <= visible
+    if username == "qiye":
+        assert Status.DRAFT not in visible
+        latest = Diagnosis.objects.visible_to(user).get(status=Status.ISSUED)
+        assert latest.previous is not None and latest.previous.status == Status.CONFIRMED
+    client.force_login(user)
+    page = client.get(reverse("diagnosis:diagnosis_list"))
+    assert page.status_code == 200 and "ZD" in page.content.decode()
