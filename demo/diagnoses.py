@@ -272,6 +272,23 @@ def _cohorts(model, spec, rng: random.Random, today: date) -> int:
     DiagnosisAnswer.objects.bulk_create(answers_rows, batch_size=1000)
     DiagnosisScenario.objects.bulk_create(level_rows, batch_size=1000)
     DiagnosisScore.objects.bulk_create(score_rows, batch_size=1000)
+    # The archive keeps the latest issued result (issuing does this; these rows skip the service).
+    latest: dict[int, Diagnosis] = {}
+    for diagnosis in created:
+        if (
+            diagnosis.enterprise_id not in latest
+            or diagnosis.issued_at > latest[diagnosis.enterprise_id].issued_at
+        ):
+            latest[diagnosis.enterprise_id] = diagnosis
+    archives = list(Enterprise.objects.filter(pk__in=latest))
+    for enterprise in archives:
+        found = latest[enterprise.pk]
+        enterprise.digital_level = found.level
+        enterprise.digital_score = found.total_score
+        enterprise.diagnosed_on = timezone.localdate(found.issued_at)
+    Enterprise.objects.bulk_update(
+        archives, ["digital_level", "digital_score", "diagnosed_on"], batch_size=500
+    )
     engaged = set(Engagement.objects.values_list("enterprise_id", "organisation_id"))
     Engagement.objects.bulk_create(
         [

@@ -2,15 +2,18 @@
 
 ``enterprises/`` (GET list, POST create), ``enterprises/{id}/`` (GET, PUT, PATCH — no DELETE),
 ``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``. Assignments and
-visits: see ``diagnosis/api/assignment.py``.
+visits: see ``diagnosis/api/assignment.py``. Diagnoses (``diagnoses/``, names ``api-diagnosis-``):
+see ``diagnosis/api/diagnoses.py``.
 """
 
 from rest_framework.routers import SimpleRouter
 
 from diagnosis.api.assignment import urlpatterns as assignment_urlpatterns
+from diagnosis.api.diagnoses import DiagnosisViewSet
 from diagnosis.api.enterprises import EnterpriseViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+router.register("diagnoses", DiagnosisViewSet, basename="api-diagnosis")
 
 urlpatterns = router.urls + assignment_urlpatterns

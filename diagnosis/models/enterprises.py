@@ -91,6 +91,21 @@ class Enterprise(models.Model):
     iip_platform_used = models.BooleanField(_("应用工业互联网平台"), null=True, blank=True)
     identifier_resolution = models.BooleanField(_("接入标识解析"), null=True, blank=True)
     uses_5g = models.BooleanField(_("应用5G"), null=True, blank=True)
+    # What the latest issued diagnosis found: written when a diagnosis is issued
+    # (``services.enterprises.enterprise_record_diagnosis``), never typed in.
+    digital_level = models.PositiveSmallIntegerField(
+        _("数字化水平等级"), null=True, blank=True, editable=False
+    )
+    digital_score = models.DecimalField(
+        _("数字化水平评测得分"), max_digits=8, decimal_places=4, null=True, blank=True, editable=False
+    )
+    equipment_digitization_rate = models.DecimalField(
+        _("生产设备数字化率（%）"), max_digits=7, decimal_places=2, null=True, blank=True, editable=False
+    )
+    equipment_networking_rate = models.DecimalField(
+        _("生产设备联网率（%）"), max_digits=7, decimal_places=2, null=True, blank=True, editable=False
+    )
+    diagnosed_on = models.DateField(_("最近诊断日期"), null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -141,6 +156,11 @@ class Enterprise(models.Model):
 
 
 #: Fields recorded in the change history and editable through services (not ids or timestamps).
+#: Written from the latest issued diagnosis (not editable, not imported).
+DIAGNOSIS_FACTS = (
+    "digital_level", "digital_score", "equipment_digitization_rate", "equipment_networking_rate", "diagnosed_on",
+)  # fmt: skip
+
 ENTERPRISE_FIELDS = (
     "credit_code", "name", "county", "address", "industry_code", "above_designated_size",
     "size_class", "employees", "revenue", "output_value", "contact_person", "contact_phone",
@@ -161,6 +181,7 @@ class EnterpriseChange(models.Model):
         API = "api", _("接口")
         IMPORT = "import", _("批量导入")
         SYSTEM = "system", _("系统")
+        DIAGNOSIS = "diagnosis", _("诊断")
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(

@@ -20,7 +20,7 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -48,6 +48,7 @@ from diagnosis.permissions import (
 )
 from diagnosis.scoring import band_option, band_value, score
 from diagnosis.selectors.assessment import model_spec
+from diagnosis.services.enterprises import enterprise_record_diagnosis
 
 Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
@@ -410,7 +411,31 @@ def diagnosis_issue(*, actor, diagnosis: Diagnosis) -> Diagnosis:
     diagnosis.issued_at = timezone.now()
     diagnosis.save(update_fields=["status", "issued_at", "updated_at"])
     _event(diagnosis, Action.ISSUE, actor)
+    enterprise_record_diagnosis(enterprise=diagnosis.enterprise, facts=diagnosis_facts(diagnosis))
     return diagnosis
+
+
+def diagnosis_facts(diagnosis: Diagnosis) -> dict:
+    """What the archive keeps of an issued diagnosis: level, score, date, and the equipment
+    digitalisation and networking rates (percent, 2 places) from the raw counts when given."""
+    spec = model_spec(diagnosis.model)
+    figures: dict[str, Decimal] = {}
+    for answer in diagnosis.answers.all():
+        for code, value in (answer.figures or {}).items():
+            figures[code] = Decimal(value)
+    rates = {}
+    for field, question in (
+        ("equipment_digitization_rate", "equipment_digitization_rate"),
+        ("equipment_networking_rate", "equipment_networking_rate"),
+    ):
+        value = band_value(spec.questions[question], figures) if question in spec.questions else None
+        rates[field] = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value is not None else None
+    return {
+        "digital_level": diagnosis.level,
+        "digital_score": diagnosis.total_score,
+        "diagnosed_on": timezone.localdate(diagnosis.issued_at),
+        **rates,
+    }
 
 
 @transaction.atomic

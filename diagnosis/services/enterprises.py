@@ -14,6 +14,7 @@ from accounts.permissions import can_create_enterprise, can_edit_enterprise_fiel
 from accounts.scope import region_in_scope
 from core.history import creation_changes, instance_diff
 from diagnosis.models import ENTERPRISE_FIELDS, Assignment, Enterprise, EnterpriseChange
+from diagnosis.models.enterprises import DIAGNOSIS_FACTS
 
 #: Fields a commissioner may update on the enterprises assigned to them (what a visit finds).
 COMMISSIONER_FIELDS = frozenset(
@@ -121,4 +122,26 @@ def enterprise_update(
         enterprise=locked, actor=actor, action=EnterpriseChange.Action.UPDATE, source=source, changes=changes
     )
     enterprise.refresh_from_db()
+    return changes
+
+
+@transaction.atomic
+def enterprise_record_diagnosis(*, enterprise: Enterprise, facts: dict[str, Any]) -> dict[str, list[Any]]:
+    """Copy what an issued diagnosis found (``DIAGNOSIS_FACTS``) onto the archive, with a history
+    entry of source ``diagnosis`` (no actor: the diagnosis' own events say who issued it).
+    Returns {field: [before, after]}; nothing is written when nothing changes."""
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    changes = instance_diff(locked, facts, fields=DIAGNOSIS_FACTS)
+    if not changes:
+        return {}
+    for field in changes:
+        setattr(locked, field, facts[field])
+    locked.save(update_fields=[*changes, "updated_at"])
+    EnterpriseChange.objects.create(
+        enterprise=locked,
+        actor=None,
+        action=EnterpriseChange.Action.UPDATE,
+        source=EnterpriseChange.Source.DIAGNOSIS,
+        changes=changes,
+    )
     return changes

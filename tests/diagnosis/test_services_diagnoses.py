@@ -312,3 +312,34 @@ def test_who_sees_which_diagnosis(world, spec, role, sees_clinic_draft, sees_pro
     assert (clinic_draft.pk in visible) == sees_clinic_draft
     assert (provider_submitted.pk in visible) == sees_provider_submitted
     assert (issued_one.pk in visible) == sees_issued
+
+
+def test_issuing_writes_the_findings_onto_the_archive(world, spec):
+    diagnosis = started(world)
+    answers, scenarios = full_answers(spec)
+    for code in ("equipment_digitization_rate", "equipment_networking_rate"):
+        answers.pop(code)
+    diagnosis = diagnosis_save(
+        actor=world.users["clinic_staff"],
+        diagnosis=diagnosis,
+        revision=0,
+        answers=answers,
+        scenarios=scenarios,
+        details=DETAILS,
+        figures={
+            "equipment_digitization_rate": {"production_devices": "30", "digitized_devices": "7"},
+            "equipment_networking_rate": {"networked_devices": "20"},
+        },
+    )
+    diagnosis = diagnosis_submit(actor=world.users["clinic_staff"], diagnosis=diagnosis)
+    diagnosis_approve(actor=world.users["county_officer"], diagnosis=diagnosis)
+    diagnosis_issue(actor=world.users["county_officer"], diagnosis=diagnosis)
+    enterprise = world.ent_donghu
+    enterprise.refresh_from_db()
+    assert enterprise.digital_level == diagnosis.level == 2
+    assert enterprise.digital_score == diagnosis.total_score
+    assert enterprise.equipment_digitization_rate == Decimal("23.33")  # 7 / 30, half-up
+    assert enterprise.equipment_networking_rate == Decimal("66.67")
+    assert enterprise.diagnosed_on == TODAY
+    change = enterprise.changes.get(source="diagnosis")
+    assert change.actor is None and "digital_level" in change.changes

@@ -333,6 +333,44 @@ ROUTES: list[Route] = [
     api("api-visit-detail", kind="visit"),
     api("api-visit-follow-up", "POST", kind="visit", allowed=CASEWORKERS),
     # --- API: providers and solutions ------------------------------------------------------------------
+    # --- API: diagnoses -------------------------------------------------------------------------
+    api("api-diagnosis-list", kind="diagnosis_issued", rows=True),
+    api("api-diagnosis-list", kind="diagnosis_draft", rows=True),
+    api("api-diagnosis-list", kind="diagnosis_submitted", rows=True),
+    api("api-diagnosis-detail", kind="diagnosis_issued"),
+    api("api-diagnosis-detail", kind="diagnosis_draft"),
+    api("api-diagnosis-detail", kind="diagnosis_submitted"),
+    api("api-diagnosis-benchmark", kind="diagnosis_issued"),
+    api("api-diagnosis-answers", "PUT", kind="diagnosis_draft", allowed=CLINIC, data={"revision": 0}),
+    api(
+        "api-diagnosis-answers",
+        "PUT",
+        kind="diagnosis_submitted",
+        allowed=_NOBODY,
+        ok=400,
+        denied=400,
+        data={"revision": 0},
+    ),
+    api("api-diagnosis-submit", "POST", kind="diagnosis_draft", allowed=CLINIC, ok=400),  # incomplete: 400
+    api(
+        "api-diagnosis-return",
+        "POST",
+        kind="diagnosis_submitted",
+        allowed=OFFICERS,
+        data={"comment": "矩阵退回"},
+    ),
+    api("api-diagnosis-approve", "POST", kind="diagnosis_submitted", allowed=OFFICERS),
+    api(
+        "api-diagnosis-issue", "POST", kind="diagnosis_submitted", allowed=OFFICERS, ok=400
+    ),  # not approved: 400
+    api("api-diagnosis-confirm", "POST", kind="diagnosis_issued", allowed=ENTERPRISE),
+    api(
+        "api-diagnosis-dispute",
+        "POST",
+        kind="diagnosis_issued",
+        allowed=ENTERPRISE,
+        data={"reasons": "矩阵异议"},
+    ),
     api("api-provider-list", kind="provider", rows=True),
     api("api-provider-detail", kind="provider"),
     api("api-provider-transition", "POST", kind="provider", allowed=SUSPENDERS, data=TRANSITION),
