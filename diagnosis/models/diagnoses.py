@@ -94,6 +94,9 @@ class Diagnosis(models.Model):
     total_score = models.DecimalField(_("总分"), null=True, blank=True, **POINTS)
     level = models.PositiveSmallIntegerField(_("等级"), null=True, blank=True)
     returned_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    #: The enterprise's result that counts now: its latest issued diagnosis (set when one is issued,
+    #: cleared on the one before). Peer benchmarks and figures read only these rows.
+    is_current = models.BooleanField(_("当前有效结果"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -127,7 +130,22 @@ class Diagnosis(models.Model):
         verbose_name = _("诊断")
         verbose_name_plural = _("诊断")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["model", "status"]), models.Index(fields=["enterprise", "status"])]
+        indexes = [
+            models.Index(fields=["model", "status"]),
+            models.Index(fields=["enterprise", "status"]),
+            models.Index(
+                fields=["model", "total_score"],
+                condition=Q(is_current=True),
+                name="diagnosis_current_by_score",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(is_current=True),
+                name="one_current_diagnosis_per_enterprise",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number or f"{self.enterprise_id} ({self.status})"

@@ -1,15 +1,16 @@
 """The peer benchmark of an issued diagnosis: how the enterprise stands among its peers.
 
 Contract of ``peer_benchmark(diagnosis)``:
-- Peers are the latest issued diagnosis (issued, confirmed or disputed; not replaced by an issued
-  correction — a correction still in progress leaves the issued one standing) of each enterprise on the same model version, in three groups: the same industry
+- Peers are each enterprise's current result (``Diagnosis.is_current``: its latest issued
+  diagnosis; a correction replaces it once the correction is issued, not before) on the same model version, in three groups: the same industry
   division (the first two digits of GB/T 4754, across the province), the same city, and the
   province.
 - For each group: the number of enterprises, and for the total score and every dimension the
   average and the quartiles (nearest rank: the values at ranks ⌈n/4⌉, ⌈n/2⌉, ⌈3n/4⌉ in ascending
   order, so every figure shown is a real diagnosis' score), and the average level of every
-  scenario. Computed in the database (aggregates and a window function), a fixed number of
-  queries whatever the number of diagnoses.
+  scenario. Computed in the database — ``percentile_disc`` on PostgreSQL, a ``ROW_NUMBER()``
+  window elsewhere (the same values) — in a fixed number of queries whatever the number of
+  diagnoses.
 - A group of fewer than ``MIN_GROUP`` enterprises shows its size only: no figure from which one
   enterprise's result could be read off. The diagnosis' own enterprise counts in its groups.
 - Figures are exact decimals; averages are rounded half-up to two places for display.
@@ -21,12 +22,13 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, DecimalField, F, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from diagnosis.models import Diagnosis, DiagnosisScenario, DiagnosisScore
+from diagnosis.models import Diagnosis, DiagnosisScenario, DiagnosisScore, Scenario
 
 MIN_GROUP = 5
 CENT = Decimal("0.01")
@@ -52,14 +54,29 @@ class Group:
 
 
 def latest_issued(model_id: int) -> QuerySet[Diagnosis]:
-    """Each enterprise's latest issued, uncorrected diagnosis on the model version."""
-    issued = Diagnosis.objects.filter(model_id=model_id, status__in=Diagnosis.ISSUED_STATES).exclude(
-        Exists(Diagnosis.objects.filter(supersedes=OuterRef("pk"), status__in=Diagnosis.ISSUED_STATES))
-    )
-    later = issued.filter(enterprise=OuterRef("enterprise")).filter(
-        Q(issued_at__gt=OuterRef("issued_at")) | Q(issued_at=OuterRef("issued_at"), pk__gt=OuterRef("pk"))
-    )
-    return issued.exclude(Exists(later))
+    """Each enterprise's current result (``Diagnosis.is_current``: its latest issued diagnosis,
+    a correction once that is issued) on the model version."""
+    return Diagnosis.objects.filter(model_id=model_id, is_current=True)
+
+
+class PercentileDisc(Aggregate):
+    """PostgreSQL's ``percentile_disc(f) WITHIN GROUP (ORDER BY x)``: the first value whose
+    cumulative share reaches ``f`` — the nearest-rank quartile, computed in one pass."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: str, **extra):
+        super().__init__(
+            expression, fraction=fraction, output_field=DecimalField(max_digits=8, decimal_places=4), **extra
+        )
+
+
+QUARTILES = {"q1": "0.25", "median": "0.5", "q3": "0.75"}
+
+
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def _ranks(n: int) -> tuple[int, int, int]:
@@ -73,6 +90,9 @@ def _average(total: Decimal | None, n: int) -> Decimal | None:
 
 
 def _quartiles_of_totals(peers: QuerySet[Diagnosis], n: int) -> tuple:
+    if _on_postgresql():
+        row = peers.aggregate(**{k: PercentileDisc("total_score", f) for k, f in QUARTILES.items()})
+        return row["q1"], row["median"], row["q3"]
     ranks = _ranks(n)
     rows = (
         peers.annotate(rank=Window(RowNumber(), order_by=[F("total_score").asc(), F("pk").asc()]))
@@ -108,13 +128,17 @@ def _dimension_figures(peers: QuerySet[Diagnosis], n: int) -> dict[str, Figures]
     return out
 
 
-def _scenario_averages(peers: QuerySet[Diagnosis]) -> dict[str, Decimal]:
+def _scenario_averages(peers: QuerySet[Diagnosis], codes: dict[int, str]) -> dict[str, Decimal]:
     rows = (
         DiagnosisScenario.objects.filter(diagnosis__in=peers.values("pk"))
-        .values("scenario__code")
+        .values("scenario_id")
         .annotate(total=Sum("level"), n=Count("pk"))
     )
-    return {row["scenario__code"]: _average(Decimal(row["total"]), row["n"]) for row in rows}
+    return {
+        codes[row["scenario_id"]]: _average(Decimal(row["total"]), row["n"])
+        for row in rows
+        if row["scenario_id"] in codes
+    }
 
 
 def peer_benchmark(diagnosis: Diagnosis) -> list[Group]:
@@ -143,6 +167,7 @@ def peer_benchmark(diagnosis: Diagnosis) -> list[Group]:
         )
     )
     groups.append(("province", _("全省"), base))
+    codes = dict(Scenario.objects.filter(model_id=diagnosis.model_id).values_list("pk", "code"))
     out = []
     for key, label, peers in groups:
         aggregate = peers.aggregate(n=Count("pk"), total=Sum("total_score"))
@@ -152,6 +177,6 @@ def peer_benchmark(diagnosis: Diagnosis) -> list[Group]:
             q1, median, q3 = _quartiles_of_totals(peers, n)
             group.total = Figures(_average(aggregate["total"], n), q1, median, q3)
             group.dimensions = _dimension_figures(peers, n)
-            group.scenarios = _scenario_averages(peers)
+            group.scenarios = _scenario_averages(peers, codes)
         out.append(group)
     return out

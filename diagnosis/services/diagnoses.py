@@ -409,7 +409,9 @@ def diagnosis_issue(*, actor, diagnosis: Diagnosis) -> Diagnosis:
     diagnosis = _review(actor, diagnosis, (Status.APPROVED,), _("出具"))
     diagnosis.status = Status.ISSUED
     diagnosis.issued_at = timezone.now()
-    diagnosis.save(update_fields=["status", "issued_at", "updated_at"])
+    Diagnosis.objects.filter(enterprise_id=diagnosis.enterprise_id, is_current=True).update(is_current=False)
+    diagnosis.is_current = True
+    diagnosis.save(update_fields=["status", "issued_at", "is_current", "updated_at"])
     _event(diagnosis, Action.ISSUE, actor)
     enterprise_record_diagnosis(enterprise=diagnosis.enterprise, facts=diagnosis_facts(diagnosis))
     return diagnosis
