@@ -247,3 +247,48 @@ def own_enterprise_panels(actor):
             order=20,
         )
     return [archive, contact]
+
+
+@register_todos
+def diagnosis_todos(actor):
+    """Diagnoses waiting for this user: officers review and issue, the diagnosing organisation
+    fixes returned and disputed ones, the enterprise confirms issued ones (one query)."""
+    from django.db.models import Count, Q
+
+    from diagnosis.models import Diagnosis
+
+    officer = is_officer(actor)
+    staff = is_clinic_staff(actor) or is_provider_staff(actor)
+    enterprise = is_enterprise_user(actor)
+    if not (officer or staff or enterprise):
+        return []
+    S = Diagnosis.Status
+    qs = Diagnosis.objects.visible_to(actor)
+    if staff:
+        qs = qs.filter(organisation_id=actor.organisation_id)
+    counts = qs.aggregate(
+        review=Count("pk", filter=Q(status__in=Diagnosis.IN_REVIEW)),
+        approved=Count("pk", filter=Q(status=S.APPROVED)),
+        returned=Count("pk", filter=Q(status=S.RETURNED)),
+        disputed=Count("pk", filter=Q(status=S.DISPUTED, superseded_by__isnull=True)),
+        issued=Count("pk", filter=Q(status=S.ISSUED, superseded_by__isnull=True)),
+    )
+    listing = reverse("diagnosis:diagnosis_list")
+    if officer:
+        return [
+            Todo("diagnosis_review", ngettext("%(n)d 份诊断待审核", "%(n)d 份诊断待审核", counts["review"]) % {"n": counts["review"]},
+                 counts["review"], f"{listing}?status=submitted", WARN, order=20),
+            Todo("diagnosis_issue", ngettext("%(n)d 份诊断已审核通过，待出具", "%(n)d 份诊断已审核通过，待出具", counts["approved"]) % {"n": counts["approved"]},
+                 counts["approved"], f"{listing}?status=approved", INFO, order=21),
+        ]  # fmt: skip
+    if staff:
+        return [
+            Todo("diagnosis_returned", ngettext("%(n)d 份诊断被退回，请修改后重新提交", "%(n)d 份诊断被退回，请修改后重新提交", counts["returned"]) % {"n": counts["returned"]},
+                 counts["returned"], f"{listing}?status=returned", WARN, order=20),
+            Todo("diagnosis_disputed", ngettext("企业对 %(n)d 份诊断提出异议，请核实更正", "企业对 %(n)d 份诊断提出异议，请核实更正", counts["disputed"]) % {"n": counts["disputed"]},
+                 counts["disputed"], f"{listing}?status=disputed", WARN, order=21),
+        ]  # fmt: skip
+    return [
+        Todo("diagnosis_confirm", ngettext("%(n)d 份诊断书已出具，请查看并确认", "%(n)d 份诊断书已出具，请查看并确认", counts["issued"]) % {"n": counts["issued"]},
+             counts["issued"], f"{listing}?status=issued", WARN, order=20),
+    ]  # fmt: skip

@@ -168,3 +168,119 @@ def diagnosis_report(*, actor, diagnosis: Diagnosis) -> dict:
         "previous": previous,
         "level_name": spec.level_name(diagnosis.level) if diagnosis.level else "",
     }
+
+
+@dataclass
+class TimelineEntry:
+    at: object  # a datetime, or a date for visits
+    kind: str  # visit, diagnosis, project, change, assignment
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+TIMELINE_LIMIT = 40
+
+
+def enterprise_timeline(*, actor, enterprise: Enterprise, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """One time line of the enterprise: visits, diagnosis steps, projects, archive changes and
+    assignments, newest first, each kind read through its own scope for ``actor`` (so an
+    enterprise user sees no review comments and no internal assignments). A fixed number of
+    queries (one per kind, each sliced to ``limit``)."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from diagnosis.models import Assignment, EnterpriseChange, TransformationProject, Visit
+
+    def moment(value):
+        if isinstance(value, datetime.datetime):
+            return value
+        return timezone.make_aware(datetime.datetime.combine(value, datetime.time(12)))
+
+    entries: list[TimelineEntry] = []
+    for visit in (
+        Visit.objects.visible_to(actor)
+        .filter(enterprise=enterprise)
+        .select_related("commissioner")
+        .order_by("-visited_on", "-id")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                moment(visit.visited_on),
+                "visit",
+                _("走访：%(who)s") % {"who": visit.commissioner},
+                visit.summary[:120],
+                reverse("diagnosis:visit_list", args=[enterprise.pk]),
+            )
+        )
+    public_steps = {DiagnosisEvent.Action.ISSUE, DiagnosisEvent.Action.CONFIRM, DiagnosisEvent.Action.DISPUTE}
+    reviewers = actor.role not in ("enterprise_user", "commissioner")
+    events = (
+        DiagnosisEvent.objects.visible_to(actor)
+        .filter(diagnosis__enterprise=enterprise)
+        .select_related("diagnosis")
+    )
+    if not reviewers:
+        events = events.filter(action__in=public_steps)
+    for event in events.order_by("-at", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(
+                event.at,
+                "diagnosis",
+                _("诊断 %(number)s：%(action)s")
+                % {
+                    "number": event.diagnosis.number or event.diagnosis_id,
+                    "action": event.get_action_display(),
+                },
+                event.comment[:120] if reviewers else "",
+                reverse("diagnosis:diagnosis_detail", args=[event.diagnosis_id]),
+            )
+        )
+    for project in (
+        TransformationProject.objects.visible_to(actor).filter(enterprise=enterprise).order_by("-id")[:limit]
+    ):
+        when = project.completed_on or getattr(project, "created_at", None)
+        if when is None:
+            continue
+        entries.append(
+            TimelineEntry(
+                moment(when),
+                "project",
+                _("改造项目：%(title)s") % {"title": project.title},
+                project.get_status_display(),
+            )
+        )
+    for change in (
+        EnterpriseChange.objects.visible_to(actor)
+        .filter(enterprise=enterprise)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                change.at,
+                "change",
+                _("档案%(action)s（%(source)s）")
+                % {"action": change.get_action_display(), "source": change.get_source_display()},
+                str(change.actor or _("系统")),
+            )
+        )
+    for assignment in (
+        Assignment.objects.visible_to(actor)
+        .filter(enterprise=enterprise)
+        .select_related("commissioner")
+        .order_by("-assigned_at", "-id")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                assignment.assigned_at,
+                "assignment",
+                _("分配数字专员：%(who)s") % {"who": assignment.commissioner},
+                assignment.reason,
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -33,7 +33,7 @@ from diagnosis.filters import EnterpriseFilter
 from diagnosis.forms.enterprises import EnterpriseForm
 from diagnosis.models import EnterpriseChange
 from diagnosis.permissions import can_engage, can_log_visit, can_start_diagnosis
-from diagnosis.selectors.diagnoses import diagnosis_list
+from diagnosis.selectors.diagnoses import diagnosis_list, enterprise_timeline
 from diagnosis.selectors.engagements import enterprise_engagements
 from diagnosis.selectors.enterprises import (
     commissioner_choice_labels,
@@ -199,6 +199,7 @@ def enterprise_detail_view(request, pk: int):
             "can_engage": can_engage(request.user, enterprise),
             "can_log_visit": can_log_visit(request.user, enterprise),
             "diagnoses": list(diagnosis_list(actor=request.user, enterprise=enterprise)[:20]),
+            "timeline": enterprise_timeline(actor=request.user, enterprise=enterprise),
             "can_diagnose": can_start_diagnosis(request.user, enterprise),
         }
         return context, {"title": enterprise.name}

@@ -173,3 +173,53 @@ def test_english_pages(client, world, spec):
         reverse("diagnosis:diagnosis_edit", args=[diagnosis.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Save and submit" in edit
+
+
+def test_the_home_page_says_whose_turn_it_is(client, world, spec):
+    diagnosis = start(client, world)
+    client.post(reverse("diagnosis:diagnosis_edit", args=[diagnosis.pk]), full_post(spec, 0, submit=True))
+    signed_in(client, world.users["county_officer"])
+    assert "1 份诊断待审核" in client.get(reverse("home")).content.decode()
+    client.post(reverse("diagnosis:diagnosis_return", args=[diagnosis.pk]), {"comment": "补充材料"})
+    assert "份诊断待审核" not in client.get(reverse("home")).content.decode()
+    signed_in(client, world.users["clinic_staff"])
+    assert "1 份诊断被退回" in client.get(reverse("home")).content.decode()
+    client.post(reverse("diagnosis:diagnosis_submit", args=[diagnosis.pk]))
+    signed_in(client, world.users["county_officer"])
+    client.post(reverse("diagnosis:diagnosis_approve", args=[diagnosis.pk]))
+    assert "1 份诊断已审核通过，待出具" in client.get(reverse("home")).content.decode()
+    client.post(reverse("diagnosis:diagnosis_issue", args=[diagnosis.pk]))
+    signed_in(client, world.users["enterprise_user"])
+    assert "1 份诊断书已出具，请查看并确认" in client.get(reverse("home")).content.decode()
+
+
+def test_the_enterprise_page_has_one_timeline(client, world, spec):
+    from diagnosis.models import Visit
+    from diagnosis.services.enterprises import enterprise_update
+
+    enterprise_update(
+        actor=world.users["county_officer"],
+        enterprise=world.ent_donghu,
+        data={"address": "南昌市东湖区时间线路1号"},
+    )
+    Visit.objects.create(
+        enterprise=world.ent_donghu,
+        commissioner=world.users["commissioner"],
+        visited_on=timezone.localdate(),
+        summary="时间线走访",
+    )
+    diagnosis = start(client, world)
+    client.post(reverse("diagnosis:diagnosis_edit", args=[diagnosis.pk]), full_post(spec, 0, submit=True))
+    signed_in(client, world.users["county_officer"])
+    client.post(reverse("diagnosis:diagnosis_return", args=[diagnosis.pk]), {"comment": "内部退回意见"})
+    page = client.get(reverse("diagnosis:enterprise_detail", args=[world.ent_donghu.pk])).content.decode()
+    timeline = page.split('data-testid="timeline"')[1].split("</section>")[0]
+    for kind in ("visit", "diagnosis", "change"):
+        assert f'data-kind="{kind}"' in timeline, kind
+    assert "时间线走访" in timeline and "内部退回意见" in timeline
+
+    signed_in(client, world.users["enterprise_user"])
+    page = client.get(reverse("diagnosis:enterprise_detail", args=[world.ent_donghu.pk])).content.decode()
+    timeline = page.split('data-testid="timeline"')[1].split("</section>")[0]
+    assert "内部退回意见" not in timeline and 'data-kind="diagnosis"' not in timeline  # not issued yet
+    assert "时间线走访" in timeline
