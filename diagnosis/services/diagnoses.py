@@ -142,9 +142,10 @@ def _figure(value, label: str, errors: list[str]) -> Decimal | None:
     if not number.is_finite() or number < 0:
         errors.append(_("“%(label)s”应为不小于 0 的数字。") % {"label": label})
         return None
-    sign, digits, exponent = number.as_tuple()
+    _sign, digits, exponent = number.as_tuple()
     places = max(0, -exponent)
-    if places > POINTS["decimal_places"] or len(digits) - places > FIGURE_INTEGER_DIGITS:
+    integer_digits = len(digits) + exponent if exponent > 0 else len(digits) - places  # 1E+9 has 10
+    if places > POINTS["decimal_places"] or integer_digits > FIGURE_INTEGER_DIGITS:
         errors.append(
             _("“%(label)s”最多 %(digits)d 位整数、%(places)d 位小数。")
             % {"label": label, "digits": FIGURE_INTEGER_DIGITS, "places": POINTS["decimal_places"]}
