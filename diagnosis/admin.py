@@ -1,4 +1,4 @@
-"""Admin pages of the diagnosis models (评测模型): read-only.
+"""Admin pages of the diagnosis models (评测模型, read-only) and of the visits' need tags (editable).
 
 A model version is loaded from its file (``manage.py load_assessment_model``) and never edited:
 scores already given must stay reproducible. The admin shows each version with its dimensions,
@@ -7,7 +7,16 @@ questions, options, scenarios and level rule, and can't add, change or delete an
 
 from django.contrib import admin
 
-from diagnosis.models import AssessmentModel, Dimension, LevelRule, Option, Question, Scenario, SubDimension
+from diagnosis.models import (
+    AssessmentModel,
+    Dimension,
+    LevelRule,
+    NeedTag,
+    Option,
+    Question,
+    Scenario,
+    SubDimension,
+)
 
 
 class ReadOnly:
@@ -103,3 +112,13 @@ class QuestionAdmin(ReadOnly, admin.ModelAdmin):
 class ScenarioAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("name", "code", "group", "constrained", "model")
     list_filter = ("model", "constrained")
+
+
+@admin.register(NeedTag)
+class NeedTagAdmin(admin.ModelAdmin):
+    """The visit form's need tags: data the province keeps (deactivate rather than delete a tag
+    that visits already carry)."""
+
+    list_display = ("name", "code", "position", "active")
+    list_editable = ("position", "active")
+    search_fields = ("name", "code")

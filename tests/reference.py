@@ -18,3 +18,6 @@ def ensure_reference_data() -> None:
         load_regions(Region)
     if not AssessmentModel.objects.exists():
         assessment_model_load(source=NATIONAL_2024.read_bytes(), make_default=True)
+    from diagnosis.services.visits import need_tags_load
+
+    need_tags_load()

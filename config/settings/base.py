@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
     # Several models share field names with different choices: name each enum once.
     "ENUM_NAME_OVERRIDES": {
         "ClinicKindEnum": "providers.models.Clinic.Kind",
+        "VisitKindEnum": "diagnosis.models.casework.Visit.Kind",
+        "DiagnosisStatusEnum": "diagnosis.models.diagnoses.Diagnosis.Status",
         "ClinicStatusEnum": "providers.models.Clinic.Status",
         "CommissionerTierEnum": "providers.models.CommissionerProfile.Tier",
         "ProviderStatusEnum": "providers.models.Provider.Status",

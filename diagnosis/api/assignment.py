@@ -27,7 +27,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.permissions import is_officer
 from core.fields import IdField, IdFilter, PrimaryKeyRelatedField, parse_id
 from diagnosis.api.serializers import UserRefSerializer
-from diagnosis.models import Enterprise, EnterpriseChange, Visit
+from diagnosis.models import Enterprise, EnterpriseChange, NeedTag, Visit
 from diagnosis.permissions import can_log_visit
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.selectors.visits import visit_list
@@ -115,13 +115,16 @@ class AssignmentViewSet(GenericViewSet):
 
 class VisitSerializer(serializers.ModelSerializer):
     commissioner = UserRefSerializer(read_only=True, label=_("数字专员"))
+    need_tags = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, label=_("需求类型")
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, label=_("企业名称"))
 
     class Meta:
         model = Visit
         fields = (
-            "id", "enterprise", "enterprise_name", "commissioner", "visited_on", "summary", "needs",
-            "follow_up_due", "followed_up_on", "created_at",
+            "id", "enterprise", "enterprise_name", "commissioner", "visited_on", "kind", "people_met",
+            "need_tags", "summary", "needs", "follow_up_due", "followed_up_on", "created_at",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -131,6 +134,20 @@ class VisitInputSerializer(serializers.Serializer):
     visited_on = serializers.DateField(label=_("走访日期"), help_text=_("不能晚于今天。"))
     summary = serializers.CharField(label=_("走访情况"))
     needs = serializers.CharField(required=False, allow_blank=True, default="", label=_("企业需求"))
+    kind = serializers.ChoiceField(
+        choices=Visit.Kind.choices, required=False, default=Visit.Kind.ONSITE, label=_("走访方式")
+    )
+    people_met = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, label=_("接待人员")
+    )
+    need_tags = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        default=list,
+        queryset=NeedTag.objects.filter(active=True),
+        label=_("需求类型"),
+    )
     follow_up_due = serializers.DateField(required=False, allow_null=True, default=None, label=_("跟进期限"))
 
 

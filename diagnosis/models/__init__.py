@@ -12,6 +12,7 @@ from diagnosis.models.assessment import (  # noqa: F401
 from diagnosis.models.casework import (  # noqa: F401
     Assignment,
     Engagement,
+    NeedTag,
     Visit,
 )
 from diagnosis.models.diagnoses import (  # noqa: F401

@@ -83,10 +83,37 @@ class Assignment(models.Model):
         return f"{self.enterprise_id} → {self.commissioner_id}"
 
 
+class NeedTag(models.Model):
+    """A kind of need a visit can find (上云用云, 设备联网, MES, …): data the province edits in the
+    admin, so the list grows without a release. Reference data for everyone (no scope)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("可选"), default=True)
+
+    class Meta:
+        verbose_name = _("需求标签")
+        verbose_name_plural = _("需求标签")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Visit(models.Model):
     """A commissioner's visit to an enterprise: what they found and when to follow up."""
 
+    class Kind(models.TextChoices):
+        ONSITE = "onsite", _("实地走访")
+        PHONE = "phone", _("电话")
+        ONLINE = "online", _("线上")
+        MEETING = "meeting", _("座谈会")
+
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
+    kind = models.CharField(_("走访方式"), max_length=10, choices=Kind.choices, default=Kind.ONSITE)
+    people_met = models.CharField(_("接待人员"), max_length=200, blank=True)
+    need_tags = models.ManyToManyField(NeedTag, blank=True, related_name="visits", verbose_name=_("需求类型"))
     commissioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("数字专员")
     )

@@ -11,7 +11,11 @@ from diagnosis.models import Enterprise, Visit
 
 def visit_list(*, actor, enterprise: Enterprise | None = None) -> QuerySet[Visit]:
     """Visits of the enterprises ``actor`` may see (optionally one enterprise's), newest first."""
-    qs = Visit.objects.visible_to(actor).select_related("enterprise", "commissioner")
+    qs = (
+        Visit.objects.visible_to(actor)
+        .select_related("enterprise", "commissioner")
+        .prefetch_related("need_tags")
+    )
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     return qs

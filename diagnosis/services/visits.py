@@ -8,8 +8,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from diagnosis.models import Enterprise, Visit
+from diagnosis.models import Enterprise, NeedTag, Visit
 from diagnosis.permissions import can_log_visit
+
+#: The need tags a fresh database starts with (migration 0013); the province edits them in the admin.
+DEFAULT_NEED_TAGS = [
+    ("cloud", "上云用云"),
+    ("equipment_networking", "设备联网"),
+    ("mes", "生产管控（MES）"),
+    ("erp", "经营管理（ERP）"),
+    ("quality", "质量追溯"),
+    ("warehouse", "仓储物流"),
+    ("energy", "能耗管理"),
+    ("design", "研发设计"),
+    ("security", "网络与数据安全"),
+    ("financing", "融资支持"),
+    ("talent", "人才培训"),
+    ("policy", "政策咨询"),
+    ("diagnosis", "诊断服务"),
+]
+
+
+def need_tags_load(model=NeedTag) -> int:
+    """Create the default need tags that are missing (by code); returns how many were created.
+    ``model`` lets a migration pass its historical class."""
+    created = 0
+    for position, (code, name) in enumerate(DEFAULT_NEED_TAGS):
+        created += model.objects.get_or_create(code=code, defaults={"name": name, "position": position})[1]
+    return created
 
 
 def _check_visit(actor, enterprise: Enterprise) -> None:
@@ -26,6 +52,9 @@ def visit_log(
     summary: str,
     needs: str = "",
     follow_up_due: datetime.date | None = None,
+    kind: str = Visit.Kind.ONSITE,
+    people_met: str = "",
+    need_tags=(),
 ) -> Visit:
     """Record a visit. A commissioner records their own; an officer records on behalf of the
     enterprise's commissioner (or in their own name if none is assigned). ``visited_on`` may not
@@ -47,9 +76,22 @@ def visit_log(
         summary=(summary or "").strip(),
         needs=(needs or "").strip(),
         follow_up_due=follow_up_due,
+        kind=kind or Visit.Kind.ONSITE,
+        people_met=(people_met or "").strip(),
     )
     visit.full_clean()
     visit.save()
+    tags = list(need_tags or ())
+    if tags:
+        known = set(
+            NeedTag.objects.filter(active=True, pk__in=[getattr(t, "pk", t) for t in tags]).values_list(
+                "pk", flat=True
+            )
+        )
+        unknown = [t for t in tags if getattr(t, "pk", t) not in known]
+        if unknown:
+            raise ValidationError({"need_tags": _("所选需求类型不存在或已停用。")})
+        visit.need_tags.set(known)
     return visit
 
 
