@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts.models import Organisation, User
 from demo.diagnoses import seed_diagnoses
-from demo.enterprises import ORGANISATIONS, seed_demo, seeded_enterprises
-from demo.services import reset_activity, seed_services
-from diagnosis.models import Diagnosis, DiagnosisEvent, Engagement
-from providers.models import Clinic, CommissionerProfile, Provider, Solution, TrainingRecord
+from demo.enterprises import seed_demo
+from demo.services import seed_services
+from diagnosis.models import Diagnosis, DiagnosisEvent
+from tests.demo.cleanup import remove_demo
 
 Status = Diagnosis.Status
 
@@ -25,18 +25,7 @@ def seeded(django_db_setup, django_db_blocker):
         result = seed_diagnoses()
     yield result
     with django_db_blocker.unblock():
-        reset_activity()
-        Solution.objects.all().delete()
-        Clinic.objects.all().delete()
-        Provider.objects.all().delete()
-        TrainingRecord.objects.all().delete()
-        CommissionerProfile.objects.all().delete()
-        Engagement.objects.filter(organisation__name__in=list(ORGANISATIONS)).delete()
-        Engagement.objects.exclude(organisation_id__in=before_orgs).delete()
-        seeded_enterprises().delete()
-        User.objects.exclude(pk__in=before_users).delete()
-        User.objects.filter(username__in=[u.username for u in enterprise_result.users]).delete()
-        Organisation.objects.exclude(pk__in=before_orgs).delete()
+        remove_demo(before_users=before_users, before_orgs=before_orgs, enterprise_result=enterprise_result)
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, Role, User
-from demo.enterprises import CLINIC_NAME, ORGANISATIONS, PROVIDER_NAME, seed_demo, seeded_enterprises
+from demo.enterprises import CLINIC_NAME, PROVIDER_NAME, seed_demo
 from demo.services import reset_activity, seed_services
-from diagnosis.models import Diagnosis, Engagement, ProviderRating, TransformationProject
+from diagnosis.models import Diagnosis, ProviderRating, TransformationProject
 from providers.models import Clinic, CommissionerProfile, Provider, Qualification, Solution, TrainingRecord
 from reporting.models import EvaluationRun, ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
+from tests.demo.cleanup import remove_demo
 
 TODAY = date(2025, 3, 15)
 PERIODS = ("202501", "202502")
@@ -58,18 +59,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ProviderEvaluation.objects.all().delete()
         EvaluationRun.objects.all().delete()
-        reset_activity()
-        Solution.objects.all().delete()
-        Clinic.objects.all().delete()
-        Provider.objects.all().delete()
-        TrainingRecord.objects.all().delete()
-        CommissionerProfile.objects.all().delete()
-        Engagement.objects.filter(organisation__name__in=list(ORGANISATIONS)).delete()
-        Engagement.objects.exclude(organisation_id__in=before_orgs).delete()
-        seeded_enterprises().delete()
-        User.objects.exclude(pk__in=before_users).delete()
-        User.objects.filter(username__in=[u.username for u in enterprise_result.users]).delete()
-        Organisation.objects.exclude(pk__in=before_orgs).delete()
+        remove_demo(before_users=before_users, before_orgs=before_orgs, enterprise_result=enterprise_result)
 
 
 @pytest.fixture
