@@ -14,6 +14,7 @@ from diagnosis.models import (
     NeedTag,
     Option,
     Question,
+    RevisitInterval,
     Scenario,
     SubDimension,
 )
@@ -122,3 +123,12 @@ class NeedTagAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "position", "active")
     list_editable = ("position", "active")
     search_fields = ("name", "code")
+
+
+@admin.register(RevisitInterval)
+class RevisitIntervalAdmin(admin.ModelAdmin):
+    """Visit intervals per region (the nearest region with one decides; else settings.REVISIT_DAYS)."""
+
+    list_display = ("region", "days")
+    autocomplete_fields = ()
+    raw_id_fields = ("region",)

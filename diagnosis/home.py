@@ -13,6 +13,7 @@ of queries.
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from accounts.permissions import (
@@ -26,7 +27,9 @@ from core.home import INFO, WARN, Figure, Panel, Row, Todo, register_panel, regi
 from diagnosis.selectors.assignment import caseload_counts
 from diagnosis.selectors.engagements import engaged_enterprises, engagement_figures
 from diagnosis.selectors.enterprises import enterprise_figures, own_enterprise
-from diagnosis.selectors.visits import DUE_SOON_DAYS, follow_up_figures
+from diagnosis.selectors.visits import DUE_SOON_DAYS, follow_up_figures, revisit_due
+
+LEVEL_NAMES = {0: _lazy("未达一级"), 1: _lazy("一级"), 2: _lazy("二级"), 3: _lazy("三级"), 4: _lazy("四级")}
 
 
 def _is_commissioner(actor) -> bool:
@@ -163,6 +166,42 @@ def caseload_todos(actor):
             order=30,
         ),
     ]
+
+
+@register_panel
+def revisit_panel(actor):
+    """Commissioners: their enterprises not visited within the region's interval (never first),
+    each with its last visit and its diagnosis result."""
+    if not _is_commissioner(actor):
+        return None
+    due = revisit_due(actor=actor, commissioner=actor)
+    rows = tuple(
+        Row(
+            row["enterprise"].name,
+            (
+                _("上次走访 %(date)s") % {"date": date_format(row["last_visit"], "Y-m-d")}
+                if row["last_visit"]
+                else _("从未走访")
+            )
+            + " · "
+            + (
+                _("诊断等级：%(level)s") % {"level": LEVEL_NAMES.get(row["enterprise"].digital_level, "")}
+                if row["enterprise"].digital_level is not None
+                else _("未诊断")
+            ),
+            reverse("diagnosis:enterprise_detail", args=[row["enterprise"].pk]),
+        )
+        for row in due["rows"]
+    )
+    return Panel(
+        key="revisit",
+        title=ngettext("久未走访（%(n)d 家）", "久未走访（%(n)d 家）", due["count"]) % {"n": due["count"]},
+        rows=rows,
+        empty_text=_("负责的企业都在走访间隔之内。"),
+        more_url=f"{reverse('diagnosis:caseload')}?sort=last_visit",
+        more_label=_("打开工作台账"),
+        order=12,
+    )
 
 
 @register_panel

@@ -296,6 +296,9 @@ else:
         }
     }
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
+# An enterprise is due for a visit again after this many days, unless its region sets its own
+# interval (diagnosis.RevisitInterval, in the admin).
+REVISIT_DAYS = int(os.environ.get("REVISIT_DAYS", "90"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

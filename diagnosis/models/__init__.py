@@ -13,6 +13,7 @@ from diagnosis.models.casework import (  # noqa: F401
     Assignment,
     Engagement,
     NeedTag,
+    RevisitInterval,
     Visit,
 )
 from diagnosis.models.diagnoses import (  # noqa: F401

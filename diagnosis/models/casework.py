@@ -83,6 +83,34 @@ class Assignment(models.Model):
         return f"{self.enterprise_id} → {self.commissioner_id}"
 
 
+class RevisitInterval(models.Model):
+    """How many days an enterprise may go without a visit before it is due again, for a region
+    and everything below it (the nearest region with a row decides; without one,
+    ``settings.REVISIT_DAYS``). Kept by the province in the admin."""
+
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, related_name="revisit_interval", verbose_name=_("地区")
+    )
+    days = models.PositiveSmallIntegerField(_("走访间隔（天）"))
+
+    objects = ScopedQuerySet.as_manager()
+    #: Officers see their region's (and, for the province, every) interval; commissioners theirs.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"), assigned=InRegion("region"))
+
+    class Meta:
+        verbose_name = _("走访间隔")
+        verbose_name_plural = _("走访间隔")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.days}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.days is not None and not 7 <= self.days <= 730:
+            raise ValidationError({"days": _("走访间隔应在 7 到 730 天之间。")})
+
+
 class NeedTag(models.Model):
     """A kind of need a visit can find (上云用云, 设备联网, MES, …): data the province edits in the
     admin, so the list grows without a release. Reference data for everyone (no scope)."""

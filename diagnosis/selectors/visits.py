@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -54,3 +54,53 @@ def follow_up_figures(*, actor, commissioner=None, today: datetime.date | None =
         ),
         open=Count("pk", filter=open_),
     )
+
+
+def revisit_days_by_county() -> dict[int, int]:
+    """``{county id: days}``: each county's visit interval, from the nearest region with a
+    ``RevisitInterval`` (county, city, province), else ``settings.REVISIT_DAYS`` (two queries)."""
+    from django.conf import settings
+
+    from diagnosis.models import RevisitInterval
+    from regions.models import Region
+
+    by_region = dict(RevisitInterval.objects.values_list("region_id", "days"))
+    default = int(getattr(settings, "REVISIT_DAYS", 90))
+    regions = {r.pk: r for r in Region.objects.only("pk", "parent_id", "level")}
+    out = {}
+    for region in regions.values():
+        if region.level != "county":
+            continue
+        node, days = region, None
+        while node is not None and days is None:
+            days = by_region.get(node.pk)
+            node = regions.get(node.parent_id)
+        out[region.pk] = days or default
+    return out
+
+
+def revisit_due(*, actor, commissioner, today: datetime.date | None = None, limit: int = 10) -> dict:
+    """The commissioner's enterprises (as ``actor`` sees them) not visited within their county's
+    interval, never-visited ones first, then the longest unvisited: ``{"count", "rows"}`` where
+    each row has the enterprise, ``last_visit`` (a date or None) and ``days`` (the interval).
+    A fixed number of queries."""
+    from django.db.models import Max
+
+    today = today or timezone.localdate()
+    intervals = revisit_days_by_county()
+    qs = (
+        Enterprise.objects.visible_to(actor)
+        .filter(commissioner=commissioner)
+        .annotate(last_visit=Max("visits__visited_on"))
+    )
+    stale = Q(last_visit__isnull=True)
+    for days in sorted(set(intervals.values())):
+        counties = [pk for pk, d in intervals.items() if d == days]
+        stale |= Q(county_id__in=counties, last_visit__lt=today - datetime.timedelta(days=days))
+    due = qs.filter(stale)
+    count = due.count()
+    rows = [
+        {"enterprise": e, "last_visit": e.last_visit, "days": intervals.get(e.county_id)}
+        for e in due.select_related("county").order_by(F("last_visit").asc(nulls_first=True), "name")[:limit]
+    ]
+    return {"count": count, "rows": rows}
