@@ -58,7 +58,12 @@ def region_panel(actor):
             Figure(_("规上企业"), figures["above_size"], f"{listing}?above_designated_size=true"),
             Figure(_("未分配数字专员"), figures["unassigned"], f"{listing}?unassigned=true"),
             Figure(_("本月走访"), visits["this_month"]),
-            Figure(_("逾期未跟进"), visits["overdue"], tone=WARN if visits["overdue"] else ""),
+            Figure(
+                _("逾期未跟进"),
+                visits["overdue"],
+                reverse("diagnosis:overdue_follow_ups"),
+                tone=WARN if visits["overdue"] else "",
+            ),
         ),
         more_url=listing,
         more_label=_("查看企业档案"),
@@ -83,7 +88,7 @@ def region_todos(actor):
             )
             % {"n": visits["overdue"]},
             visits["overdue"],
-            reverse("providers:commissioner_list"),
+            reverse("diagnosis:overdue_follow_ups"),
             WARN,
             order=10,
         ),

@@ -43,6 +43,7 @@ urlpatterns = [
     path(
         "<int:pk>/visits/<int:visit_id>/done/", visits.visit_follow_up_done_view, name="visit_follow_up_done"
     ),
+    path("follow-ups/overdue/", visits.overdue_follow_ups_view, name="overdue_follow_ups"),
     # diagnoses
     path("<int:pk>/diagnose/", diagnoses.diagnosis_start_view, name="diagnosis_start"),
     path("diagnoses/", diagnoses.diagnosis_list_view, name="diagnosis_list"),

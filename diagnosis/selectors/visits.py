@@ -104,3 +104,14 @@ def revisit_due(*, actor, commissioner, today: datetime.date | None = None, limi
         for e in due.select_related("county").order_by(F("last_visit").asc(nulls_first=True), "name")[:limit]
     ]
     return {"count": count, "rows": rows}
+
+
+def overdue_follow_ups(*, actor, today: datetime.date | None = None) -> QuerySet[Visit]:
+    """Open follow-ups past their date among the visits ``actor`` may see, the longest overdue first."""
+    today = today or timezone.localdate()
+    return (
+        visit_list(actor=actor)
+        .filter(follow_up_due__lt=today, followed_up_on__isnull=True)
+        .select_related("enterprise__county__parent", "commissioner")
+        .order_by("follow_up_due", "enterprise__name", "pk")
+    )

@@ -167,6 +167,15 @@ ROUTES: list[Route] = [
     page("diagnosis:visit_list", kind="visit", kwargs=lambda v: {"pk": v.enterprise_id}),
     page("diagnosis:visit_log", kind="enterprise", allowed=CASEWORKERS),
     page("diagnosis:visit_follow_up_done", "POST", kind="visit", allowed=CASEWORKERS, ok=302, kwargs=_visit),
+    page("diagnosis:overdue_follow_ups", kind="overdue_visit", rows=True, allowed=OFFICERS, denied=404),
+    page(
+        "diagnosis:overdue_follow_ups",
+        kind="overdue_visit",
+        rows=True,
+        allowed=OFFICERS,
+        denied=404,
+        query={"format": "csv"},
+    ),
     # --- diagnoses ------------------------------------------------------------------------------
     page("diagnosis:diagnosis_start", "POST", kind="enterprise", allowed=DIAGNOSERS, ok=302),
     page("diagnosis:diagnosis_list", kind="diagnosis_issued", rows=True),

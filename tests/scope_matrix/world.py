@@ -46,6 +46,7 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "enterprise": (_SIGNED_IN, PROVINCE_ROLES),
     "engagement": (_SIGNED_IN, PROVINCE_ROLES),
     "visit": (_SIGNED_IN, PROVINCE_ROLES),
+    "overdue_visit": (_SIGNED_IN, PROVINCE_ROLES),
     # each role's own import job in; a 九江 officer's job out (administrators see every job)
     "import_job": (_SIGNED_IN, frozenset({"admin"})),
     # the world's provider (based in and serving 南昌市) vs one based in 浔阳区 serving nothing
@@ -200,6 +201,21 @@ def build_scope_world() -> ScopeWorld:
         follow_up_due=due,
     )
     put("visit", visit_in, visit_out, visit_in.summary, visit_out.summary)
+    late = today - datetime.timedelta(days=10)
+    overdue_in, overdue_out = (
+        Visit.objects.create(
+            enterprise=enterprise,
+            commissioner=users[who],
+            visited_on=late - datetime.timedelta(days=20),
+            summary=summary,
+            follow_up_due=late,
+        )
+        for enterprise, who, summary in (
+            (ent_in, "commissioner", "矩阵东湖逾期走访"),
+            (ent_out, "other_commissioner", "矩阵浔阳逾期走访"),
+        )
+    )
+    put("overdue_visit", overdue_in, overdue_out, overdue_in.summary, overdue_out.summary)
 
     # diagnoses (rows written directly: the world needs states side by side that the services
     # would only reach one after another)
