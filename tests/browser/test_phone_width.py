@@ -47,7 +47,7 @@ HOME_PANELS = {
     "province_officer": {"region", "network"},
     "city_officer": {"region", "network"},
     "county_officer": {"region", "network"},
-    "commissioner": {"caseload"},
+    "commissioner": {"caseload", "revisit"},
     "clinic_staff": {"engaged"},
     "provider_staff": {"engaged", "provider"},
     "enterprise_user": {"archive", "commissioner"},
