@@ -6,7 +6,7 @@ Who may create, edit or import archives (``can_create_enterprise``, ``can_edit_e
 commissioners is for officers (``accounts.permissions.is_officer``).
 """
 
-from accounts.permissions import is_enterprise_user, is_officer
+from accounts.permissions import is_commissioner, is_enterprise_user, is_officer
 from accounts.roles import Role
 from diagnosis.models import Enterprise
 
@@ -75,3 +75,9 @@ def can_acknowledge_diagnosis(actor, diagnosis) -> bool:
 def can_correct_diagnosis(actor, diagnosis) -> bool:
     """Staff of the diagnosing organisation, once the diagnosis was issued and not corrected yet."""
     return _staff_of(actor, diagnosis.organisation_id) and diagnosis.issued
+
+
+def sees_review_history(actor) -> bool:
+    """Whether ``actor`` may read a diagnosis' internal review (return comments, who did what):
+    everyone in scope but the enterprise itself and its commissioner."""
+    return not (is_enterprise_user(actor) or is_commissioner(actor))

@@ -141,10 +141,9 @@ class DiagnosisViewSet(GenericViewSet):
     pagination_class = DiagnosisPagination
 
     def get_queryset(self):
-        status = self.request.query_params.get("status") or None
-        if status not in Diagnosis.Status.values:
-            status = None
-        return diagnosis_list(actor=self.request.user, status=status).order_by("-id")
+        return diagnosis_list(
+            actor=self.request.user, status=self.request.query_params.get("status")
+        ).order_by("-id")
 
     def get_object(self) -> Diagnosis:
         from django.http import Http404

@@ -22,13 +22,23 @@ from diagnosis.selectors.assessment import model_spec
 def diagnosis_list(
     *, actor, status: str | None = None, enterprise: Enterprise | None = None
 ) -> QuerySet[Diagnosis]:
-    """The diagnoses ``actor`` may see, newest first (optionally of one status or enterprise)."""
+    """The diagnoses ``actor`` may see, newest first (optionally of one status or enterprise; an
+    unknown status is ignored)."""
     qs = Diagnosis.objects.visible_to(actor).select_related("enterprise", "organisation", "model")
-    if status:
+    if status in Diagnosis.Status.values:  # anything else (a typo in a URL) lists every status
         qs = qs.filter(status=status)
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     return qs.order_by("-updated_at", "-id")
+
+
+def diagnosis_in_progress(*, enterprise: Enterprise, organisation_id: int) -> Diagnosis | None:
+    """The organisation's diagnosis of ``enterprise`` not yet issued (at most one), or None."""
+    return (
+        Diagnosis.objects.filter(enterprise=enterprise, organisation_id=organisation_id)
+        .exclude(status__in=Diagnosis.ISSUED_STATES)
+        .first()
+    )
 
 
 def diagnosis_get(*, actor, pk: int) -> Diagnosis:
@@ -217,7 +227,9 @@ def enterprise_timeline(*, actor, enterprise: Enterprise, limit: int = TIMELINE_
             )
         )
     public_steps = {DiagnosisEvent.Action.ISSUE, DiagnosisEvent.Action.CONFIRM, DiagnosisEvent.Action.DISPUTE}
-    reviewers = actor.role not in ("enterprise_user", "commissioner")
+    from diagnosis.permissions import sees_review_history
+
+    reviewers = sees_review_history(actor)
     events = (
         DiagnosisEvent.objects.visible_to(actor)
         .filter(diagnosis__enterprise=enterprise)

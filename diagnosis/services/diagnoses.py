@@ -66,6 +66,12 @@ def _event(diagnosis, action, actor, comment="", question_comments=None) -> Diag
     )
 
 
+def _number(diagnosis: Diagnosis) -> None:
+    """Give a newly saved diagnosis its report number: ZD, the year, the id in six digits."""
+    diagnosis.number = f"ZD{timezone.localdate().year}{diagnosis.pk:06d}"
+    diagnosis.save(update_fields=["number"])
+
+
 def _locked(diagnosis: Diagnosis) -> Diagnosis:
     """The row again, locked for this transaction (its state may have moved since it was read)."""
     return (
@@ -125,8 +131,7 @@ def diagnosis_start(
     if diagnosis.model_id is None:
         raise ValidationError(_("尚未载入评测模型，无法开展诊断。请联系系统管理员。"), code="no_model")
     diagnosis.save()
-    diagnosis.number = f"ZD{timezone.localdate().year}{diagnosis.pk:06d}"
-    diagnosis.save(update_fields=["number"])
+    _number(diagnosis)
     _event(diagnosis, Action.CREATE, actor)
     return diagnosis
 
@@ -502,8 +507,7 @@ def diagnosis_correct(*, actor, diagnosis: Diagnosis, reason: str) -> Diagnosis:
         level=old.level,
         created_by=actor,
     )
-    new.number = f"ZD{timezone.localdate().year}{new.pk:06d}"
-    new.save(update_fields=["number"])
+    _number(new)
     DiagnosisAnswer.objects.bulk_create(
         [
             DiagnosisAnswer(

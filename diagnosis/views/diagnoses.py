@@ -27,10 +27,16 @@ from diagnosis.permissions import (
     can_fill_diagnosis,
     can_review_diagnosis,
     can_start_diagnosis,
+    sees_review_history,
 )
 from diagnosis.selectors.assessment import model_spec
 from diagnosis.selectors.benchmark import MIN_GROUP, peer_benchmark
-from diagnosis.selectors.diagnoses import diagnosis_get, diagnosis_list, diagnosis_report
+from diagnosis.selectors.diagnoses import (
+    diagnosis_get,
+    diagnosis_in_progress,
+    diagnosis_list,
+    diagnosis_report,
+)
 from diagnosis.selectors.enterprises import enterprise_get
 from diagnosis.services import diagnoses as services
 
@@ -47,9 +53,8 @@ def _messages_of(exc: ValidationError) -> list[str]:
 def diagnosis_list_view(request):
     """The diagnoses the user may see, newest first, filtered by status."""
     status = request.GET.get("status") or ""
-    if status not in Diagnosis.Status.values:
-        status = ""
-    page = Paginator(diagnosis_list(actor=request.user, status=status or None), PAGE_SIZE).get_page(
+    status = status if status in Diagnosis.Status.values else ""  # the select shows what applies
+    page = Paginator(diagnosis_list(actor=request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -85,7 +90,7 @@ def diagnosis_detail_view(request, pk: int):
         "return_form": ReturnForm(),
         "dispute_form": DisputeForm(),
         "correct_form": CorrectForm(),
-        "show_review_history": not (user.role == "enterprise_user" or user.role == "commissioner"),
+        "show_review_history": sees_review_history(user),
     }
     return render(request, "diagnosis/diagnosis_detail.html", context)
 
@@ -100,11 +105,7 @@ def diagnosis_start_view(request, pk: int):
     try:
         diagnosis = services.diagnosis_start(actor=request.user, enterprise=enterprise)
     except ValidationError as exc:
-        current = (
-            Diagnosis.objects.filter(enterprise=enterprise, organisation_id=request.user.organisation_id)
-            .exclude(status__in=Diagnosis.ISSUED_STATES)
-            .first()
-        )
+        current = diagnosis_in_progress(enterprise=enterprise, organisation_id=request.user.organisation_id)
         for text in _messages_of(exc):
             messages.info(request, text)
         if current is not None:
