@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .roles import OFFICER_ROLES, ORGANISATION_ROLES, ROLE_REGION_LEVELS, Role  # noqa: F401 (re-exported)
-from .scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule
+from .scope import EVERYTHING, InRegion, OfOrganisation, OfUser, ScopedQuerySet, ScopeRule
 
 
 class Organisation(models.Model):
@@ -104,3 +104,39 @@ class User(AbstractUser):
                 raise ValidationError({"region": _("管辖地区的层级与角色不符。")})
         if self.role in ORGANISATION_ROLES and not self.organisation_id:
             raise ValidationError({"organisation": _("该角色必须指定所属机构。")})
+
+
+class Notification(models.Model):
+    """A message for one person in the product (the home page's 提醒 and ``/notifications/``), and
+    by e-mail where the person has an address and ``NOTIFY_BY_EMAIL`` is on.
+
+    ``key`` makes sending idempotent: one notification per person and key (e.g.
+    ``reminders:2026-12-02``), so a job that runs twice notifies once. ``emailed_at`` is set once
+    the e-mail has gone, so a retried job never sends it twice.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+    )
+    key = models.CharField(_("标识"), max_length=100)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Each person sees their own notifications only, whatever their role.
+    scope = ScopeRule.every_reach(OfUser("user"))
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"

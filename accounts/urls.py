@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -12,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.notification_list_view, name="notifications"),
+    path("notifications/read/", views.notification_read_view, name="notifications_read"),
 ]

@@ -8,8 +8,10 @@ class DiagnosisConfig(AppConfig):
 
     def ready(self) -> None:
         from core.jobs import register_sweep
-        from diagnosis.models import ImportJob
+        from diagnosis.models import ImportJob, ReminderRun
         from diagnosis.services.imports import import_job_enqueue
+        from diagnosis.services.reminders import reminder_catch_up, reminder_enqueue
 
         register_sweep(ImportJob, enqueue=import_job_enqueue)
+        register_sweep(ReminderRun, enqueue=reminder_enqueue, catch_up=reminder_catch_up)
         from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)

@@ -173,6 +173,24 @@ def caseload_todos(actor):
     ]
 
 
+@register_todos
+def visit_draft_todos(actor) -> list[Todo]:
+    """The person's unfinished visit drafts, each a to-do leading back to its form (one query)."""
+    from diagnosis.selectors.visits import visit_drafts
+
+    return [
+        Todo(
+            f"visit_draft_{draft.pk}",
+            _("继续填写走访草稿：%(name)s") % {"name": draft.enterprise.name},
+            1,
+            reverse("diagnosis:visit_log", args=[draft.enterprise_id]),
+            INFO,
+            order=15,
+        )
+        for draft in visit_drafts(actor=actor)[:5]
+    ]
+
+
 @register_panel
 def revisit_panel(actor):
     """Commissioners: their enterprises not visited within the region's interval (never first),

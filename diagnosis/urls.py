@@ -43,6 +43,11 @@ urlpatterns = [
     path(
         "<int:pk>/visits/<int:visit_id>/done/", visits.visit_follow_up_done_view, name="visit_follow_up_done"
     ),
+    path(
+        "<int:pk>/visits/attachments/<int:attachment_id>/",
+        visits.visit_attachment_view,
+        name="visit_attachment",
+    ),
     path("follow-ups/overdue/", visits.overdue_follow_ups_view, name="overdue_follow_ups"),
     # diagnoses
     path("<int:pk>/diagnose/", diagnoses.diagnosis_start_view, name="diagnosis_start"),

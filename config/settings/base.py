@@ -192,6 +192,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: Visit attachments (photos, documents): at most this many per visit, each at most this big.
+VISIT_ATTACHMENTS_MAX = int(os.environ.get("VISIT_ATTACHMENTS_MAX", 10))
+VISIT_ATTACHMENT_MAX_BYTES = int(os.environ.get("VISIT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes an anonymous request a 401, not a 403.
@@ -299,6 +302,28 @@ FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 # An enterprise is due for a visit again after this many days, unless its region sets its own
 # interval (diagnosis.RevisitInterval, in the admin).
 REVISIT_DAYS = int(os.environ.get("REVISIT_DAYS", "90"))
+#: The daily reminders (diagnosis.services.reminders) are due at this hour, Beijing time; the job
+#: sweep creates the day's run once it has come (later, if the machine was off then).
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
+
+# E-mail: reminders also go by e-mail to people with an address while NOTIFY_BY_EMAIL is on.
+# With EMAIL_HOST set, SMTP (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS /
+# EMAIL_USE_SSL); without it each message is written as a file under var/mail/ (the demo), so a
+# machine without a mail server loses nothing and shows what would have been sent.
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "数字化转型服务平台 <noreply@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

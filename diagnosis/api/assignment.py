@@ -12,6 +12,7 @@ Routes are registered in ``urlpatterns``; include them in ``diagnosis/api/urls.p
 
 import django_filters
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,13 +27,14 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import is_officer
 from core.fields import IdField, IdFilter, PrimaryKeyRelatedField, parse_id
+from core.files import serve_private
 from diagnosis.api.serializers import UserRefSerializer
-from diagnosis.models import Enterprise, EnterpriseChange, NeedTag, Visit
+from diagnosis.models import Enterprise, EnterpriseChange, NeedTag, Visit, VisitAttachment
 from diagnosis.permissions import can_log_visit
 from diagnosis.selectors.enterprises import commissioner_choices
 from diagnosis.selectors.visits import visit_list
 from diagnosis.services.assignment import enterprise_assign
-from diagnosis.services.visits import visit_follow_up_done, visit_log
+from diagnosis.services.visits import visit_attach, visit_follow_up_done, visit_log
 
 TAG_ASSIGN = _("专员分配")
 TAG_VISITS = _("走访记录")
@@ -113,8 +115,31 @@ class AssignmentViewSet(GenericViewSet):
         return Response({"changed": changed, "unchanged": total - changed})
 
 
+class VisitAttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(label=_("下载地址"))
+
+    class Meta:
+        model = VisitAttachment
+        fields = ("id", "name", "content_type", "size", "image", "created_at", "download")
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, obj) -> str:
+        return reverse("api-visit-attachment", kwargs={"pk": obj.visit_id, "attachment_id": obj.pk})
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        min_length=1,
+        label=_("文件"),
+        help_text=_("一个或多个照片或文档（multipart/form-data，字段名 file，可重复）。"),
+    )
+
+
 class VisitSerializer(serializers.ModelSerializer):
     commissioner = UserRefSerializer(read_only=True, label=_("数字专员"))
+    attachments = VisitAttachmentSerializer(many=True, read_only=True, label=_("附件"))
     need_tags = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, label=_("需求类型")
     )
@@ -124,7 +149,7 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = (
             "id", "enterprise", "enterprise_name", "commissioner", "visited_on", "kind", "people_met",
-            "need_tags", "summary", "needs", "follow_up_due", "followed_up_on", "created_at",
+            "need_tags", "summary", "needs", "follow_up_due", "followed_up_on", "created_at", "attachments",
         )  # fmt: skip
         read_only_fields = fields
 
@@ -198,7 +223,9 @@ class VisitViewSet(GenericViewSet):
     filterset_class = VisitFilter
 
     def get_queryset(self):
-        return visit_list(actor=self.request.user).order_by("-visited_on", "-id")
+        return (
+            visit_list(actor=self.request.user).prefetch_related("attachments").order_by("-visited_on", "-id")
+        )
 
     def get_object(self) -> Visit:
         try:
@@ -241,6 +268,65 @@ class VisitViewSet(GenericViewSet):
         visit = self.get_object()
         visit = visit_follow_up_done(actor=request.user, visit=visit)
         return Response(VisitSerializer(visit).data)
+
+    @extend_schema(
+        methods=["GET"],
+        tags=[TAG_VISITS],
+        summary=_("走访附件列表"),
+        responses={200: VisitAttachmentSerializer(many=True), **NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        tags=[TAG_VISITS],
+        summary=_("上传走访附件"),
+        description=_(
+            "给已记录的走访添加照片或文档（multipart/form-data，字段名 file，可重复）。按文件内容判断类型："
+            "JPG、PNG、GIF、WebP、HEIC 照片，PDF、Word、Excel、PowerPoint 文档；单个文件有大小上限，"
+            "每次走访的附件数有上限。任何一个文件不合格时全部不保存，并逐个说明原因。"
+        ),
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: VisitAttachmentSerializer(many=True), **ERRORS_WRITE, **NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="attachments",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachments(self, request, pk=None):
+        visit = self.get_object()
+        if request.method == "GET":
+            return Response(VisitAttachmentSerializer(visit.attachments.all(), many=True).data)
+        if not can_log_visit(request.user, visit.enterprise):
+            raise exceptions.PermissionDenied(
+                gettext("只有该企业的对接数字专员或所在地工信部门可以记录走访。")
+            )
+        uploads = request.FILES.getlist("file")
+        if not uploads:
+            raise exceptions.ValidationError({"file": [gettext("请选择要上传的文件。")]})
+        stored = visit_attach(actor=request.user, visit=visit, uploads=uploads)
+        return Response(VisitAttachmentSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=[TAG_VISITS],
+        summary=_("下载走访附件"),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
+        url_name="attachment",
+        filter_backends=[],
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        visit = self.get_object()
+        try:
+            attachment = visit.attachments.get(pk=int(attachment_id))
+        except (ValueError, VisitAttachment.DoesNotExist) as exc:
+            raise Http404 from exc
+        return serve_private(request, attachment.file, attachment.name)
 
 
 router = SimpleRouter(trailing_slash=True)

@@ -13,8 +13,11 @@ from diagnosis.models.casework import (  # noqa: F401
     Assignment,
     Engagement,
     NeedTag,
+    ReminderRun,
     RevisitInterval,
     Visit,
+    VisitAttachment,
+    VisitDraft,
 )
 from diagnosis.models.diagnoses import (  # noqa: F401
     Diagnosis,

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import EVERYTHING, InRegion, OfUser, ScopedQuerySet, ScopeRule, Through
+from accounts.scope import EVERYTHING, InRegion, OfUser, ScopedQuerySet, ScopeRule, Through, Where
+from core.files import private_storage
+from core.jobs import Job
 from core.validators import check_dates
 from diagnosis.models.enterprises import Enterprise
 
@@ -168,3 +170,113 @@ class Visit(models.Model):
 
     def clean(self) -> None:
         check_dates(self, past=["visited_on", "followed_up_on"], planned=["follow_up_due"])
+
+
+def _attachment_path(instance, filename: str) -> str:
+    """Where an attachment's bytes are stored: a generated name (never the person's) under the month."""
+    import uuid
+
+    from django.utils import timezone
+
+    suffix = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"visits/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class VisitDraft(models.Model):
+    """A visit being written: what the form held when its author saved it as a draft.
+
+    One per author and enterprise; finishing it logs the ``Visit`` (``visit_log``) and deletes the
+    draft. ``data`` holds the form's fields as the person typed them (strings and lists of tag
+    ids), so a draft keeps even values that would not yet pass the visit's checks. A draft is
+    its author's alone: nobody else sees it, and it counts in no figure.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visit_drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="visit_drafts",
+        verbose_name=_("填写人"),
+    )
+    data = models.JSONField(_("草稿内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("保存时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Its author only, and only while they can still see the enterprise.
+    scope = ScopeRule.every_reach(Through("enterprise") & OfUser("author"))
+
+    class Meta:
+        verbose_name = _("走访草稿")
+        verbose_name_plural = _("走访草稿")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "enterprise"], name="one_visit_draft_per_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ({self.author_id})"
+
+
+class VisitAttachment(models.Model):
+    """A photo or document of a visit, stored privately (``core.files``) and served only by a
+    scope-checked view.
+
+    Uploaded before its visit exists (a failed submit, a draft) it is *pending*: ``visit`` is
+    null, it belongs to its uploader (and to their ``draft`` if they saved one) and only the
+    uploader sees it, until ``visit_log`` attaches it. Pending files not attached within
+    ``PENDING_DAYS`` are removed by the daily reminders job.
+    """
+
+    PENDING_DAYS = 7
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    draft = models.ForeignKey(
+        VisitDraft, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    file = models.FileField(_("文件"), upload_to=_attachment_path, storage=private_storage, max_length=200)
+    name = models.CharField(_("文件名"), max_length=150)
+    content_type = models.CharField(_("文件类型"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    image = models.BooleanField(_("照片"), default=False)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: Whoever sees the visit sees its attachments; a pending one, its uploader only.
+    scope = ScopeRule.every_reach(Through("visit") | (OfUser("uploaded_by") & Where(visit__isnull=True)))
+
+    class Meta:
+        verbose_name = _("走访附件")
+        verbose_name_plural = _("走访附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderRun(Job):
+    """The status row of one day's reminders (``core.jobs``): created by the sweep's catch-up once
+    the day's hour (``REMINDER_HOUR``, Beijing time) has come, or by ``send_reminders``."""
+
+    day = models.DateField(_("日期"), unique=True)
+    notified_count = models.PositiveIntegerField(_("提醒人数"), default=0)
+    emailed_count = models.PositiveIntegerField(_("发送邮件"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    #: Operations data: the province and administrators only.
+    scope = ScopeRule(all=EVERYTHING)
+
+    class Meta:
+        verbose_name = _("每日提醒")
+        verbose_name_plural = _("每日提醒")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.status})"

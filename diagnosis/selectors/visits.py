@@ -79,15 +79,18 @@ def revisit_days_by_county() -> dict[int, int]:
     return out
 
 
-def revisit_due(*, actor, commissioner, today: datetime.date | None = None, limit: int = 10) -> dict:
+def revisit_due(
+    *, actor, commissioner, today: datetime.date | None = None, limit: int = 10, intervals: dict | None = None
+) -> dict:
     """The commissioner's enterprises (as ``actor`` sees them) not visited within their county's
     interval, never-visited ones first, then the longest unvisited: ``{"count", "rows"}`` where
     each row has the enterprise, ``last_visit`` (a date or None) and ``days`` (the interval).
-    A fixed number of queries."""
+    A fixed number of queries; ``intervals`` (``revisit_days_by_county()``) saves two of them when
+    the caller asks for many commissioners."""
     from django.db.models import Max
 
     today = today or timezone.localdate()
-    intervals = revisit_days_by_county()
+    intervals = intervals if intervals is not None else revisit_days_by_county()
     qs = (
         Enterprise.objects.visible_to(actor)
         .filter(commissioner=commissioner)
@@ -115,3 +118,64 @@ def overdue_follow_ups(*, actor, today: datetime.date | None = None) -> QuerySet
         .select_related("enterprise__county__parent", "commissioner")
         .order_by("follow_up_due", "enterprise__name", "pk")
     )
+
+
+def follow_ups_due(*, actor, commissioner, today: datetime.date | None = None) -> QuerySet[Visit]:
+    """The commissioner's open follow-ups due today or earlier (as ``actor`` sees them), the
+    longest overdue first."""
+    today = today or timezone.localdate()
+    return (
+        visit_list(actor=actor)
+        .filter(commissioner=commissioner, follow_up_due__lte=today, followed_up_on__isnull=True)
+        .order_by("follow_up_due", "enterprise__name", "pk")
+    )
+
+
+def visit_draft_get(*, actor, enterprise: Enterprise):
+    """``actor``'s draft visit of ``enterprise``, or None."""
+    from diagnosis.models import VisitDraft
+
+    return VisitDraft.objects.visible_to(actor).filter(enterprise=enterprise, author=actor).first()
+
+
+def visit_drafts(*, actor):
+    """``actor``'s draft visits, the most recently saved first."""
+    from diagnosis.models import VisitDraft
+
+    return VisitDraft.objects.visible_to(actor).filter(author=actor).select_related("enterprise")
+
+
+def pending_attachments(*, actor, ids) -> list:
+    """``actor``'s own pending files among ``ids`` (anything else, malformed ids included, is
+    ignored), in upload order."""
+    from diagnosis.models import VisitAttachment
+
+    wanted = []
+    for value in ids or ():
+        try:
+            wanted.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    wanted = [pk for pk in wanted if 0 < pk < 2**63][:100]
+    if not wanted:
+        return []
+    return list(
+        VisitAttachment.objects.visible_to(actor).filter(pk__in=wanted, uploaded_by=actor, visit__isnull=True)
+    )
+
+
+def attachment_get(*, actor, enterprise: Enterprise, pk: int):
+    """One attachment ``actor`` may see: of a visit of ``enterprise``, or the actor's own pending
+    file; anything else is a 404."""
+    from django.db.models import Q
+
+    from diagnosis.models import VisitAttachment
+
+    try:
+        return (
+            VisitAttachment.objects.visible_to(actor)
+            .filter(Q(visit__enterprise=enterprise) | Q(visit__isnull=True, uploaded_by=actor))
+            .get(pk=pk)
+        )
+    except VisitAttachment.DoesNotExist as exc:
+        raise Http404 from exc

@@ -12,13 +12,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_officer
-from core.files import attachment_response
+from core.files import attachment_response, serve_private
 from core.tabular import CONTENT_TYPES, write_csv
+from core.uploads import ACCEPT
 from diagnosis.forms.visits import VisitForm
 from diagnosis.permissions import can_log_visit
 from diagnosis.selectors.enterprises import enterprise_get
-from diagnosis.selectors.visits import overdue_follow_ups, visit_get, visit_list
-from diagnosis.services.visits import visit_follow_up_done, visit_log
+from diagnosis.selectors.visits import (
+    attachment_get,
+    overdue_follow_ups,
+    pending_attachments,
+    visit_draft_get,
+    visit_get,
+    visit_list,
+)
+from diagnosis.services.visits import (
+    attachment_discard,
+    attachment_limits,
+    attachment_store,
+    visit_draft_discard,
+    visit_draft_save,
+    visit_follow_up_done,
+    visit_log,
+)
 
 
 @login_required
@@ -30,29 +46,120 @@ def visit_list_view(request, pk: int):
         "diagnosis/visit_list.html",
         {
             "enterprise": enterprise,
-            "visits": list(visit_list(actor=request.user, enterprise=enterprise)[:200]),
+            "visits": list(
+                visit_list(actor=request.user, enterprise=enterprise).prefetch_related("attachments")[:200]
+            ),
             "can_log": can_log_visit(request.user, enterprise),
+            "draft": visit_draft_get(actor=request.user, enterprise=enterprise),
             "today": timezone.localdate(),
         },
     )
 
 
+def _receive_files(request, kept: list) -> tuple[list, list[str]]:
+    """Store the files of this POST as the user's pending attachments (each checked by content),
+    drop the ones the person removed; returns (attachments, error messages). A bad file is
+    reported by name and the good ones are kept."""
+    removed = {str(v) for v in request.POST.getlist("remove_attachment")}
+    attachments = []
+    for attachment in kept:
+        if str(attachment.pk) in removed:
+            attachment_discard(actor=request.user, attachment=attachment)
+        else:
+            attachments.append(attachment)
+    errors = []
+    most, _max_bytes = attachment_limits()
+    for upload in request.FILES.getlist("attachments"):
+        if len(attachments) >= most:
+            errors.append(
+                _("每次走访最多 %(n)d 个附件，“%(name)s”未上传。") % {"n": most, "name": upload.name}
+            )
+            continue
+        try:
+            attachments.append(attachment_store(actor=request.user, upload=upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return attachments, errors
+
+
 @login_required
 def visit_log_view(request, pk: int):
-    """The phone-friendly visit form: the enterprise's commissioner or an officer in scope."""
+    """The phone-friendly visit form: the enterprise's commissioner or an officer in scope.
+
+    Buttons: 保存 (log the visit), 存为草稿 (keep everything as the person's draft, unchecked),
+    删除草稿. Photos and documents are stored as soon as they arrive, so a submit that fails on
+    another field, or a draft, keeps them (the page lists them with a remove box); the person's
+    draft of this enterprise, if any, fills the form when it is opened."""
     enterprise = enterprise_get(actor=request.user, pk=pk)
     if not can_log_visit(request.user, enterprise):
         raise PermissionDenied(_("只有该企业的对接数字专员或所在地工信部门可以记录走访。"))
-    form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit_log(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("已记录走访。"))
+    draft = visit_draft_get(actor=request.user, enterprise=enterprise)
+    file_errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "discard":
+            if draft is not None:
+                visit_draft_discard(actor=request.user, draft=draft)
+                messages.success(request, _("已删除走访草稿。"))
             return redirect("diagnosis:visit_list", pk=enterprise.pk)
-    return render(request, "diagnosis/visit_form.html", {"enterprise": enterprise, "form": form})
+        kept = pending_attachments(actor=request.user, ids=request.POST.getlist("attachment"))
+        attachments, file_errors = _receive_files(request, kept)
+        form = VisitForm(request.POST)
+        if action == "draft":
+            try:
+                visit_draft_save(
+                    actor=request.user, enterprise=enterprise, data=request.POST, attachments=attachments
+                )
+            except ValidationError as exc:
+                form.is_valid()
+                form.add_service_errors(exc)
+            else:
+                if file_errors:
+                    messages.warning(request, " ".join(file_errors))
+                messages.success(request, _("已存为草稿，可稍后继续填写。"))
+                return redirect("diagnosis:visit_list", pk=enterprise.pk)
+        elif form.is_valid() and not file_errors:
+            try:
+                visit_log(
+                    actor=request.user, enterprise=enterprise, attachments=attachments, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("已记录走访。"))
+                return redirect("diagnosis:visit_list", pk=enterprise.pk)
+    else:
+        form = VisitForm(initial=_draft_initial(draft))
+        attachments = list(draft.attachments.filter(visit__isnull=True)) if draft else []
+    most, max_bytes = attachment_limits()
+    return render(
+        request,
+        "diagnosis/visit_form.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "draft": draft,
+            "attachments": attachments,
+            "file_errors": file_errors,
+            "accept": ACCEPT,
+            "attachments_max": most,
+            "attachment_max_bytes": max_bytes,
+        },
+    )
+
+
+def _draft_initial(draft) -> dict:
+    if draft is None:
+        return {}
+    return {k: v for k, v in (draft.data or {}).items() if v not in ("", [], None)}
+
+
+@login_required
+def visit_attachment_view(request, pk: int, attachment_id: int):
+    """Download one visit attachment: whoever sees the visit (its uploader, for a pending one)."""
+    enterprise = enterprise_get(actor=request.user, pk=pk)
+    attachment = attachment_get(actor=request.user, enterprise=enterprise, pk=attachment_id)
+    return serve_private(request, attachment.file, attachment.name)
 
 
 @login_required

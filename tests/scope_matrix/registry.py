@@ -103,6 +103,10 @@ def _visit(v) -> dict:
     return {"pk": v.enterprise_id, "visit_id": v.pk}
 
 
+def _attachment(a) -> dict:
+    return {"pk": a.visit.enterprise_id, "attachment_id": a.pk}
+
+
 def _qualification(q) -> dict:
     return {"pk": q.provider_id, "qpk": q.pk}
 
@@ -126,6 +130,15 @@ ROUTES: list[Route] = [
     page("home"),  # everyone signed in has a 工作台; anonymous → sign in
     page("accounts:login", ok=302, allowed=SIGNED_IN, anonymous=200),
     page("accounts:logout", "POST", ok=302, allowed=EVERYONE),
+    page("accounts:notifications", kind="notification", rows=True),  # each person their own
+    page(
+        "accounts:notifications_read",
+        "POST",
+        kind="notification",
+        ok=302,
+        kwargs=_NO_URL_OBJECT,
+        data=lambda n: {"id": n.pk},
+    ),
     page("set_language", "POST", ok=302, allowed=EVERYONE, data={"language": "en", "next": "/"}),
     # --- the enterprise archive ----------------------------------------------------------------
     page("diagnosis:enterprise_list", kind="enterprise", rows=True),
@@ -167,6 +180,7 @@ ROUTES: list[Route] = [
     page("diagnosis:visit_list", kind="visit", kwargs=lambda v: {"pk": v.enterprise_id}),
     page("diagnosis:visit_log", kind="enterprise", allowed=CASEWORKERS),
     page("diagnosis:visit_follow_up_done", "POST", kind="visit", allowed=CASEWORKERS, ok=302, kwargs=_visit),
+    page("diagnosis:visit_attachment", kind="visit_attachment", kwargs=_attachment),
     page("diagnosis:overdue_follow_ups", kind="overdue_visit", rows=True, allowed=OFFICERS, denied=404),
     page(
         "diagnosis:overdue_follow_ups",
@@ -341,6 +355,13 @@ ROUTES: list[Route] = [
     ),
     api("api-visit-detail", kind="visit"),
     api("api-visit-follow-up", "POST", kind="visit", allowed=CASEWORKERS),
+    api("api-visit-attachments", kind="visit"),
+    api("api-visit-attachments", "POST", kind="visit", allowed=CASEWORKERS, ok=400),  # no file sent: 400
+    api(
+        "api-visit-attachment",
+        kind="visit_attachment",
+        kwargs=lambda a: {"pk": a.visit_id, "attachment_id": a.pk},
+    ),
     # --- API: providers and solutions ------------------------------------------------------------------
     # --- API: diagnoses -------------------------------------------------------------------------
     api("api-diagnosis-list", kind="diagnosis_issued", rows=True),

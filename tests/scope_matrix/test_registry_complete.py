@@ -70,13 +70,32 @@ def test_entries_are_consistent():
         seen.add(key)
 
 
+#: A digit placeholder for URL parameters whose pattern takes digits only (``attachment_id``).
+_DIGITS = "987654321987"
+
+
 def _api_path(route) -> str:
-    """The schema's path of an API entry (``{id}`` for the object)."""
+    """The schema's path of an API entry (``{id}`` for the object, ``{name}`` for any other parameter)."""
     try:
-        url = reverse(route.name)
+        return unquote(reverse(route.name))
     except NoReverseMatch:
-        url = reverse(route.name, kwargs={"pk": "{id}"})
-    return unquote(url)
+        pass
+    try:
+        return unquote(reverse(route.name, kwargs={"pk": "{id}"}))
+    except NoReverseMatch:
+        pass
+    from django.urls import get_resolver
+
+    params: set[str] = set()
+    for possibility in get_resolver().reverse_dict.getlist(route.name):
+        for _template, names in possibility[0]:
+            params.update(names)
+    kwargs = {name: ("{id}" if name == "pk" else _DIGITS + str(i)) for i, name in enumerate(sorted(params))}
+    url = unquote(reverse(route.name, kwargs=kwargs))
+    for i, name in enumerate(sorted(params)):
+        if name != "pk":
+            url = url.replace(_DIGITS + str(i), "{" + name + "}")
+    return url
 
 
 def test_schema_operations_match_the_registry():

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Organisation
-from diagnosis.models import Diagnosis, Engagement, ImportJob, Visit
+from accounts.models import Notification, Organisation
+from diagnosis.models import Diagnosis, Engagement, ImportJob, Visit, VisitAttachment
 from providers.models import Clinic, CommissionerProfile, Provider, ProviderApplication, Solution
 from reporting.models import ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
@@ -47,6 +47,10 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "engagement": (_SIGNED_IN, PROVINCE_ROLES),
     "visit": (_SIGNED_IN, PROVINCE_ROLES),
     "overdue_visit": (_SIGNED_IN, PROVINCE_ROLES),
+    # a photo of the 东湖 visit vs one of the 浔阳 visit (as their visits)
+    "visit_attachment": (_SIGNED_IN, PROVINCE_ROLES),
+    # notifications are personal: the 东湖 commissioner's vs the 浔阳 commissioner's
+    "notification": (frozenset({"commissioner"}), frozenset({"other_commissioner"})),
     # each role's own import job in; a 九江 officer's job out (administrators see every job)
     "import_job": (_SIGNED_IN, frozenset({"admin"})),
     # the world's provider (based in and serving 南昌市) vs one based in 浔阳区 serving nothing
@@ -201,6 +205,29 @@ def build_scope_world() -> ScopeWorld:
         follow_up_due=due,
     )
     put("visit", visit_in, visit_out, visit_in.summary, visit_out.summary)
+    photo = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+        b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    attachments = []
+    for visit, name in ((visit_in, "矩阵东湖照片.png"), (visit_out, "矩阵浔阳照片.png")):
+        attachment = VisitAttachment(
+            visit=visit,
+            uploaded_by=visit.commissioner,
+            name=name,
+            content_type="image/png",
+            size=len(photo),
+            image=True,
+        )
+        attachment.file.save("matrix.png", ContentFile(photo), save=False)
+        attachment.save()
+        attachments.append(attachment)
+    put("visit_attachment", *attachments, attachments[0].name, attachments[1].name)
+    note_in = Notification.objects.create(user=users["commissioner"], key="matrix", title="矩阵东湖提醒")
+    note_out = Notification.objects.create(
+        user=users["other_commissioner"], key="matrix", title="矩阵浔阳提醒"
+    )
+    put("notification", note_in, note_out, note_in.title, note_out.title)
     late = today - datetime.timedelta(days=10)
     overdue_in, overdue_out = (
         Visit.objects.create(
