@@ -66,7 +66,7 @@ def upload_problem(*, name: str, size: int) -> str | None:
 
 def import_job_enqueue(job: ImportJob, *, countdown: float | None = None) -> None:
     """Send the task of the job's current phase (the doorbell ``core.jobs`` rings for ImportJob)."""
-    from diagnosis import tasks
+    from diagnosis.tasks import imports as tasks
 
     task = tasks.import_job_run if job.phase == Phase.IMPORT else tasks.import_job_preview
     task.apply_async(args=[job.pk], countdown=countdown)

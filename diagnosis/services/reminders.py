@@ -54,7 +54,7 @@ def reminder_catch_up(now: datetime.datetime) -> list[ReminderRun]:
 
 def reminder_enqueue(run: ReminderRun, *, countdown: float | None = None) -> None:
     """Send the day's task (the doorbell ``core.jobs`` rings for ReminderRun)."""
-    from diagnosis import tasks
+    from diagnosis.tasks import reminders as tasks
 
     tasks.send_reminders.apply_async(kwargs={"day": run.day.isoformat()}, countdown=countdown)
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the casework: thin wrappers that take ids and call services.
+"""Celery tasks of the register import: thin wrappers that take ids and call services.
 
 The ``ImportJob`` row decides whether there is work left (``core.jobs``): a task delivered twice,
 or late, claims nothing and returns the job's state. Retries are the row's, not Celery's: a
@@ -25,13 +25,3 @@ def import_job_run(job_id: int, resume: bool = False) -> str:
     """Apply a confirmed register file; returns the job's state (``resume`` is ignored, as above)."""
     return services_import.import_job_import_run(job_id=job_id).state
 
-
-@shared_task(name="diagnosis.tasks.send_reminders", acks_late=True)
-def send_reminders(day: str | None = None) -> str:
-    """Send one day's reminders (``YYYY-MM-DD``; None → the day due now); returns the run's status."""
-    import datetime
-
-    from diagnosis.services import reminders
-
-    when = datetime.date.fromisoformat(day) if day else reminders.due_day()
-    return reminders.reminders_run(day=when).status
