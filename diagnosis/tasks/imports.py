@@ -24,4 +24,3 @@ def import_job_preview(job_id: int, resume: bool = False) -> str:
 def import_job_run(job_id: int, resume: bool = False) -> str:
     """Apply a confirmed register file; returns the job's state (``resume`` is ignored, as above)."""
     return services_import.import_job_import_run(job_id=job_id).state
-
