@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
@@ -36,6 +36,7 @@ from diagnosis.models import (
     Diagnosis,
     Engagement,
     Enterprise,
+    NeedTag,
     ProviderRating,
     TransformationProject,
     Visit,
@@ -462,6 +463,17 @@ VISIT_SUMMARIES = [
     ("质量检验仍依赖人工抽检，追溯困难。", "需要质量追溯与在线检测方案。"),
     ("仓储物流环节库存账实不符问题突出。", "希望上线WMS并与ERP对接。"),
 ]
+#: The need tags each summary above found (by ``NeedTag.code``), how the visit happened and whom it met.
+VISIT_TAGS = [
+    ("mes",),
+    ("equipment_networking", "energy"),
+    ("cloud", "erp"),
+    ("diagnosis", "financing", "policy"),
+    ("quality",),
+    ("warehouse", "erp"),
+]
+VISIT_KINDS = ["onsite", "onsite", "onsite", "phone", "online", "meeting"]
+PEOPLE_MET = ["王总（总经理）", "李经理（生产部）", "陈工（设备科）", "刘主管（信息化）", "周会计（财务部）"]
 
 
 def _ensure_casework(result: ServicesResult, today: date) -> None:
@@ -495,22 +507,95 @@ def _ensure_casework(result: ServicesResult, today: date) -> None:
             continue
         for _n in range(rng.choice((1, 1, 2))):
             visited_on = today - timedelta(days=rng.randint(0, 75))
-            summary, needs = rng.choice(VISIT_SUMMARIES)
+            which = rng.randrange(len(VISIT_SUMMARIES))
+            summary, needs = VISIT_SUMMARIES[which]
             due = visited_on + timedelta(days=rng.randint(14, 45))
             done = due < today and rng.random() < 0.6
-            visits.append(
-                Visit(
-                    enterprise_id=pk,
-                    commissioner_id=commissioner,
-                    visited_on=visited_on,
-                    summary=summary,
-                    needs=needs,
-                    follow_up_due=due,
-                    followed_up_on=min(due, today) if done else None,
-                )
+            visit = Visit(
+                enterprise_id=pk,
+                commissioner_id=commissioner,
+                visited_on=visited_on,
+                summary=summary,
+                needs=needs,
+                follow_up_due=due,
+                followed_up_on=min(due, today) if done else None,
+                kind=rng.choice(VISIT_KINDS),
+                people_met=rng.choice(PEOPLE_MET),
             )
+            visit.demo_tags = VISIT_TAGS[which]
+            visits.append(visit)
     Visit.objects.bulk_create(visits)
+    tags = dict(NeedTag.objects.values_list("code", "pk"))
+    Through = Visit.need_tags.through
+    Through.objects.bulk_create(
+        [
+            Through(visit_id=v.pk, needtag_id=tags[code])
+            for v in visits
+            for code in v.demo_tags
+            if code in tags
+        ]
+    )
     result.visits_created = len(visits)
+
+
+def _demo_photo(label: int) -> bytes:
+    """A small JPEG standing in for a site photo (a workshop-ish gradient with a number)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), (70 + label * 20 % 120, 110, 150))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 320, 40):
+        draw.rectangle([x + 5, 150, x + 30, 230], fill=(200, 200, 190))
+    draw.text((12, 12), f"DEMO {label}", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _ensure_visit_files(today: date) -> None:
+    """The demo commissioner's three latest visits get a site photo each, and one of their other
+    enterprises an unfinished draft with a photo (once: nothing is added when they exist)."""
+    from django.core.files.base import ContentFile
+
+    from accounts.models import User
+    from diagnosis.models import VisitAttachment, VisitDraft
+
+    commissioner = User.objects.filter(username="zhuanyuan").first()
+    if commissioner is None or VisitAttachment.objects.filter(uploaded_by=commissioner).exists():
+        return
+    latest = list(Visit.objects.filter(commissioner=commissioner).order_by("-visited_on", "-pk")[:3])
+    for n, visit in enumerate(latest, start=1):
+        photo = _demo_photo(n)
+        attachment = VisitAttachment(
+            visit=visit, uploaded_by=commissioner, name=f"现场照片{n}.jpg", content_type="image/jpeg",
+            size=len(photo), image=True,
+        )  # fmt: skip
+        attachment.file.save(f"demo-{n}.jpg", ContentFile(photo), save=False)
+        attachment.save()
+    visited = {v.enterprise_id for v in latest}
+    target = (
+        Enterprise.objects.filter(commissioner=commissioner)
+        .exclude(pk__in=visited)
+        .order_by("credit_code")
+        .first()
+    )
+    if target is not None and not VisitDraft.objects.filter(author=commissioner).exists():
+        draft = VisitDraft.objects.create(
+            enterprise=target,
+            author=commissioner,
+            data={"visited_on": today.isoformat(), "kind": "onsite", "people_met": "王总（总经理）",
+                  "summary": "（草稿）查看了冲压车间，设备联网情况待补充。", "need_tags": [], "needs": "",
+                  "follow_up_due": ""},
+        )  # fmt: skip
+        photo = _demo_photo(9)
+        attachment = VisitAttachment(
+            draft=draft, uploaded_by=commissioner, name="冲压车间.jpg", content_type="image/jpeg",
+            size=len(photo), image=True,
+        )  # fmt: skip
+        attachment.file.save("demo-draft.jpg", ContentFile(photo), save=False)
+        attachment.save()
 
 
 @transaction.atomic
@@ -530,6 +615,7 @@ def seed_services(*, today: date | None = None) -> ServicesResult:
     _ensure_solutions(rng, result, providers)
     _ensure_activity(rng, result, providers, today)
     _ensure_casework(result, today)
+    _ensure_visit_files(today)
     return result
 
 
@@ -544,6 +630,15 @@ def reset_activity() -> int:
     removed = TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
     removed += Diagnosis.objects.filter(enterprise__in=seeded).delete()[0]
     removed += ProviderRating.objects.filter(enterprise__in=seeded).delete()[0]
+    from diagnosis.models import VisitAttachment, VisitDraft
+
+    files = VisitAttachment.objects.filter(
+        Q(visit__enterprise__in=seeded) | Q(draft__enterprise__in=seeded) | Q(visit__isnull=True)
+    )
+    for attachment in files:
+        attachment.file.delete(save=False)
+    removed += files.delete()[0]
+    removed += VisitDraft.objects.filter(enterprise__in=seeded).delete()[0]
     removed += Visit.objects.filter(enterprise__in=seeded).delete()[0]
     removed += Assignment.objects.filter(enterprise__in=seeded).delete()[0]
     return removed

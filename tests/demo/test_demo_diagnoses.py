@@ -81,3 +81,23 @@ def test_each_demo_login_finds_its_work(client, demo, username, sees):
     client.force_login(user)
     page = client.get(reverse("diagnosis:diagnosis_list"))
     assert page.status_code == 200 and "ZD" in page.content.decode()
+
+
+def test_demo_visits_are_lived_in(client, demo):
+    from diagnosis.models import Visit, VisitAttachment, VisitDraft
+
+    visits = Visit.objects.all()
+    assert visits.filter(need_tags__isnull=False).distinct().count() == visits.count() > 0
+    assert len(set(visits.values_list("kind", flat=True))) >= 3
+    commissioner = User.objects.get(username="zhuanyuan")
+    photos = VisitAttachment.objects.filter(uploaded_by=commissioner, visit__isnull=False)
+    assert photos.count() == 3
+    draft = VisitDraft.objects.get(author=commissioner)
+    client.force_login(commissioner)
+    photo = photos.first()
+    listing = client.get(reverse("diagnosis:visit_list", args=[photo.visit.enterprise_id])).content.decode()
+    assert reverse("diagnosis:visit_attachment", args=[photo.visit.enterprise_id, photo.pk]) in listing
+    response = client.get(reverse("diagnosis:visit_attachment", args=[photo.visit.enterprise_id, photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    form = client.get(reverse("diagnosis:visit_log", args=[draft.enterprise_id])).content.decode()
+    assert "冲压车间.jpg" in form and "设备联网情况待补充" in form
