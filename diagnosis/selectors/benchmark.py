@@ -107,6 +107,14 @@ def _dimension_figures(peers: QuerySet[Diagnosis], n: int) -> dict[str, Figures]
     scores = DiagnosisScore.objects.filter(
         diagnosis__in=peers.values("pk"), kind=DiagnosisScore.Kind.DIMENSION
     )
+    if _on_postgresql():
+        rows = scores.values("code").annotate(
+            total=Sum("score"), n=Count("pk"), **{k: PercentileDisc("score", f) for k, f in QUARTILES.items()}
+        )
+        return {
+            row["code"]: Figures(_average(row["total"], row["n"]), row["q1"], row["median"], row["q3"])
+            for row in rows
+        }
     sums = {row["code"]: row for row in scores.values("code").annotate(total=Sum("score"), n=Count("pk"))}
     ranked = scores.annotate(
         rank=Window(
@@ -170,11 +178,21 @@ def peer_benchmark(diagnosis: Diagnosis) -> list[Group]:
     codes = dict(Scenario.objects.filter(model_id=diagnosis.model_id).values_list("pk", "code"))
     out = []
     for key, label, peers in groups:
-        aggregate = peers.aggregate(n=Count("pk"), total=Sum("total_score"))
+        if _on_postgresql():  # count, sum and quartiles in one pass
+            aggregate = peers.aggregate(
+                n=Count("pk"),
+                total=Sum("total_score"),
+                **{k: PercentileDisc("total_score", f) for k, f in QUARTILES.items()},
+            )
+        else:
+            aggregate = peers.aggregate(n=Count("pk"), total=Sum("total_score"))
         n = aggregate["n"]
         group = Group(key=key, label=str(label), size=n, shown=n >= MIN_GROUP)
         if group.shown:
-            q1, median, q3 = _quartiles_of_totals(peers, n)
+            if _on_postgresql():
+                q1, median, q3 = aggregate["q1"], aggregate["median"], aggregate["q3"]
+            else:
+                q1, median, q3 = _quartiles_of_totals(peers, n)
             group.total = Figures(_average(aggregate["total"], n), q1, median, q3)
             group.dimensions = _dimension_figures(peers, n)
             group.scenarios = _scenario_averages(peers, codes)
