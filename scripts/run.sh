@@ -29,6 +29,7 @@ if [ "${1:-}" = "--dev" ]; then
     MODE=dev
 fi
 export PYTHONUNBUFFERED=1
+export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 
 bash "$ROOT/scripts/setup.sh"
 # shellcheck disable=SC1091

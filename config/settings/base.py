@@ -311,6 +311,8 @@ REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
 # EMAIL_USE_SSL); without it each message is written as a file under var/mail/ (the demo), so a
 # machine without a mail server loses nothing and shows what would have been sent.
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", True)
+#: The address people reach the site at, for links in e-mails (empty: links are relative paths).
+SITE_URL = os.environ.get("SITE_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "数字化转型服务平台 <noreply@localhost>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
