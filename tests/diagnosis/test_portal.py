@@ -135,6 +135,9 @@ def test_who_sees_a_self_assessment(world, spec):
     assert world_client(world, "commissioner").get(url).status_code == 404
     page = world_client(world, "clinic_staff").get(url)
     assert page.status_code == 200 and "自评" in page.content.decode()
+    archive = reverse("diagnosis:enterprise_detail", args=[world.ent_donghu.pk])
+    assert url in world_client(world, "clinic_staff").get(archive).content.decode()
+    assert url not in world_client(world, "commissioner").get(archive).content.decode()
 
 
 def world_client(world, role):
