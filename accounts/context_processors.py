@@ -29,6 +29,7 @@ from .scope import NO_SCOPE, scope_for
 #: (key, URL name, label, who sees it, (namespace, url-name prefix or prefixes) marking the entry current)
 MENU = [
     ("caseload", "diagnosis:caseload", _("我的工作台账"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
+    ("portal", "diagnosis:portal", _("企业服务"), lambda u: u.role == Role.ENTERPRISE_USER, ("diagnosis", "portal")),
     ("diagnoses", "diagnosis:diagnosis_list", _("诊断"), lambda u: scope_for(u) != NO_SCOPE, ("diagnosis", "diagnosis_")),
     ("providers", "providers:provider_list", _("服务商"), is_officer, ("providers", "provider")),
     ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", ("my_provider", "provider_", "qualification"))),
@@ -57,8 +58,10 @@ def _active_section(request) -> str:
         return ""
     if (match.url_name or "").startswith("import"):
         return "import"
-    if (match.url_name or "").startswith(("caseload", "diagnosis_")):
-        return ""  # their own menu entries ("caseload", "diagnoses" in ``items``) are the current ones
+    if (match.url_name or "").startswith(("caseload", "diagnosis_", "portal")):
+        return (
+            ""  # their own menu entries ("caseload", "diagnoses", "portal" in ``items``) are the current ones
+        )
     return "enterprises"
 
 

@@ -15,3 +15,4 @@ class DiagnosisConfig(AppConfig):
         register_sweep(ImportJob, enqueue=import_job_enqueue)
         register_sweep(ReminderRun, enqueue=reminder_enqueue, catch_up=reminder_catch_up)
         from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)
+        from diagnosis.services import portal  # noqa: F401  (prefills new diagnoses from self-assessments)

@@ -4,7 +4,9 @@
   overdue follow-ups and unassigned enterprises as to-dos;
 - commissioners: their caseload, follow-ups overdue and due within a week, enterprises never visited;
 - clinic and provider staff: the enterprises their organisation is engaged with;
-- enterprise users: their archive and their commissioner's contact.
+- enterprise users: their archive (with the way to their portal) and their commissioner's contact;
+- the portal's to-dos: officers the pending contact corrections and open requests of their region,
+  commissioners the open requests of their enterprises.
 
 Every figure comes from a scoped selector (``visible_to``); each contribution runs a fixed number
 of queries.
@@ -27,6 +29,7 @@ from core.home import INFO, WARN, Figure, Panel, Row, Todo, register_panel, regi
 from diagnosis.selectors.assignment import caseload_counts
 from diagnosis.selectors.engagements import engaged_enterprises, engagement_figures
 from diagnosis.selectors.enterprises import enterprise_figures, own_enterprise
+from diagnosis.selectors.portal import portal_todo_counts
 from diagnosis.selectors.visits import DUE_SOON_DAYS, follow_up_figures, revisit_due
 
 LEVEL_NAMES = {0: _lazy("未达一级"), 1: _lazy("一级"), 2: _lazy("二级"), 3: _lazy("三级"), 4: _lazy("四级")}
@@ -280,6 +283,7 @@ def own_enterprise_panels(actor):
             Row(_("所在地区"), region),
             Row(_("行业"), enterprise.industry_label or "—"),
             Row(_("档案更新"), date_format(enterprise.updated_at, "Y-m-d")),
+            Row(_("企业服务"), _("自评、需求、更正申请与诊断书"), reverse("diagnosis:portal")),
         ),
         more_url=detail,
         more_label=_("查看完整档案"),
@@ -354,3 +358,23 @@ def diagnosis_todos(actor):
         Todo("diagnosis_confirm", ngettext("%(n)d 份诊断书已出具，请查看并确认", "%(n)d 份诊断书已出具，请查看并确认", counts["issued"]) % {"n": counts["issued"]},
              counts["issued"], f"{listing}?status=issued", WARN, order=20),
     ]  # fmt: skip
+
+
+@register_todos
+def portal_todos(actor):
+    """Officers: pending contact corrections and open requests; commissioners: open requests."""
+    officer = is_officer(actor)
+    if not (officer or _is_commissioner(actor)):
+        return []
+    counts = portal_todo_counts(actor=actor)
+    requests = reverse("diagnosis:request_list") + "?status=open"
+    todos = [
+        Todo("requests_open", ngettext("%(n)d 条企业需求或诊断申请待答复", "%(n)d 条企业需求或诊断申请待答复", counts["requests"]) % {"n": counts["requests"]},
+             counts["requests"], requests, WARN, order=25),
+    ]  # fmt: skip
+    if officer:
+        todos.append(
+            Todo("corrections_pending", ngettext("%(n)d 条企业联系信息更正申请待处理", "%(n)d 条企业联系信息更正申请待处理", counts["corrections"]) % {"n": counts["corrections"]},
+                 counts["corrections"], reverse("diagnosis:correction_list"), INFO, order=26)
+        )  # fmt: skip
+    return todos

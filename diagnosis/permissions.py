@@ -81,3 +81,45 @@ def sees_review_history(actor) -> bool:
     """Whether ``actor`` may read a diagnosis' internal review (return comments, who did what):
     everyone in scope but the enterprise itself and its commissioner."""
     return not (is_enterprise_user(actor) or is_commissioner(actor))
+
+
+# --- the enterprise portal ----------------------------------------------------------------------
+
+
+def _own_enterprise(actor, enterprise_id) -> bool:
+    return (
+        is_enterprise_user(actor) and Enterprise.objects.visible_to(actor).filter(pk=enterprise_id).exists()
+    )
+
+
+def can_fill_self_assessment(actor, enterprise: Enterprise) -> bool:
+    """The enterprise's own users: they fill its self-assessment, propose corrections to its
+    contact data and state its needs."""
+    return _own_enterprise(actor, enterprise.pk)
+
+
+def can_decide_correction(actor, correction) -> bool:
+    """Officers whose region holds the enterprise accept or reject its contact corrections."""
+    from accounts.scope import region_in_scope
+
+    return is_officer(actor) and region_in_scope(actor, correction.enterprise.county)
+
+
+def can_reply_request(actor, request) -> bool:
+    """The enterprise's commissioner, or an officer whose region holds it."""
+    from accounts.scope import region_in_scope
+
+    enterprise = request.enterprise
+    if is_commissioner(actor):
+        return enterprise.commissioner_id == actor.pk
+    return is_officer(actor) and region_in_scope(actor, enterprise.county)
+
+
+def can_comment_diagnosis(actor, diagnosis) -> bool:
+    """The diagnosed enterprise's own users (on an issued diagnosis: the services check the state)."""
+    return _own_enterprise(actor, diagnosis.enterprise_id)
+
+
+def can_reply_comment(actor, diagnosis) -> bool:
+    """Staff of the organisation that performed the diagnosis, and officers who review it."""
+    return _staff_of(actor, diagnosis.organisation_id) or can_review_diagnosis(actor, diagnosis)

@@ -1,8 +1,8 @@
-"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, the enterprise portal."""
 
 from django.urls import path
 
-from diagnosis.views import assignment, diagnoses, engagements, enterprises, imports, visits
+from diagnosis.views import assignment, diagnoses, engagements, enterprises, imports, portal, visits
 
 app_name = "diagnosis"
 
@@ -61,4 +61,22 @@ urlpatterns = [
     path("diagnoses/<int:pk>/confirm/", diagnoses.diagnosis_confirm_view, name="diagnosis_confirm"),
     path("diagnoses/<int:pk>/dispute/", diagnoses.diagnosis_dispute_view, name="diagnosis_dispute"),
     path("diagnoses/<int:pk>/correct/", diagnoses.diagnosis_correct_view, name="diagnosis_correct"),
+    path("diagnoses/<int:pk>/comments/", portal.diagnosis_comments_view, name="diagnosis_comments"),
+    path(
+        "diagnoses/<int:pk>/comments/<int:comment_id>/reply/",
+        portal.diagnosis_comment_reply_view,
+        name="diagnosis_comment_reply",
+    ),
+    # the enterprise's portal, and the officers' and commissioners' side of it
+    path("portal/", portal.portal_view, name="portal"),
+    path("portal/self-assessment/", portal.self_assessment_edit_view, name="portal_self_assessment"),
+    path("portal/correction/", portal.correction_propose_view, name="portal_correction"),
+    path("portal/requests/new/", portal.request_create_view, name="portal_request_new"),
+    path("self-assessments/<int:pk>/", portal.self_assessment_detail_view, name="self_assessment_detail"),
+    path("corrections/", portal.correction_list_view, name="correction_list"),
+    path("corrections/<int:pk>/accept/", portal.correction_accept_view, name="correction_accept"),
+    path("corrections/<int:pk>/reject/", portal.correction_reject_view, name="correction_reject"),
+    path("requests/", portal.request_list_view, name="request_list"),
+    path("requests/<int:pk>/", portal.request_detail_view, name="request_detail"),
+    path("requests/<int:pk>/reply/", portal.request_reply_view, name="request_reply"),
 ]

@@ -3,7 +3,8 @@
 ``enterprises/`` (GET list, POST create), ``enterprises/{id}/`` (GET, PUT, PATCH — no DELETE),
 ``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``. Assignments and
 visits: see ``diagnosis/api/assignment.py``. Diagnoses (``diagnoses/``, names ``api-diagnosis-``):
-see ``diagnosis/api/diagnoses.py``.
+see ``diagnosis/api/diagnoses.py``. The enterprise portal (``self-assessments/``,
+``contact-corrections/``, ``enterprise-requests/``, ``diagnosis-comments/``): ``diagnosis/api/portal.py``.
 """
 
 from rest_framework.routers import SimpleRouter
@@ -11,9 +12,19 @@ from rest_framework.routers import SimpleRouter
 from diagnosis.api.assignment import urlpatterns as assignment_urlpatterns
 from diagnosis.api.diagnoses import DiagnosisViewSet
 from diagnosis.api.enterprises import EnterpriseViewSet
+from diagnosis.api.portal import (
+    ContactCorrectionViewSet,
+    DiagnosisCommentViewSet,
+    EnterpriseRequestViewSet,
+    SelfAssessmentViewSet,
+)
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("diagnoses", DiagnosisViewSet, basename="api-diagnosis")
+router.register("self-assessments", SelfAssessmentViewSet, basename="api-self-assessment")
+router.register("contact-corrections", ContactCorrectionViewSet, basename="api-contact-correction")
+router.register("enterprise-requests", EnterpriseRequestViewSet, basename="api-enterprise-request")
+router.register("diagnosis-comments", DiagnosisCommentViewSet, basename="api-diagnosis-comment")
 
 urlpatterns = router.urls + assignment_urlpatterns

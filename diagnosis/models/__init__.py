@@ -1,4 +1,4 @@
-"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← projects)."""
+"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← portal ← projects)."""
 
 from diagnosis.models.assessment import (  # noqa: F401
     AssessmentModel,
@@ -34,6 +34,13 @@ from diagnosis.models.enterprises import (  # noqa: F401
     EnterpriseChange,
     EnterpriseQuerySet,
     ImportJob,
+)
+from diagnosis.models.portal import (  # noqa: F401
+    CONTACT_FIELDS,
+    ContactCorrection,
+    DiagnosisComment,
+    EnterpriseRequest,
+    SelfAssessment,
 )
 from diagnosis.models.projects import (  # noqa: F401
     ProviderRating,

@@ -251,6 +251,7 @@ class DiagnosisEvent(models.Model):
         CONFIRM = "confirm", _("企业确认")
         DISPUTE = "dispute", _("企业提出异议")
         CORRECT = "correct", _("更正")
+        PREFILL = "prefill", _("按企业自评预填")
 
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)

@@ -182,6 +182,7 @@ class EnterpriseChange(models.Model):
         IMPORT = "import", _("批量导入")
         SYSTEM = "system", _("系统")
         DIAGNOSIS = "diagnosis", _("诊断")
+        CORRECTION = "correction", _("企业更正申请")
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(

@@ -15,6 +15,10 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 - Issued diagnoses are read-only. ``diagnosis_correct`` starts a new draft from an issued one,
   with its answers, ``supersedes`` pointing at it and the reason; the old one is kept.
 - Every step writes a ``DiagnosisEvent`` (who, when, comment, per-question comments).
+- ``diagnosis_start`` then calls every function registered with ``register_start_hook`` (inside
+  its transaction): layers above this one (the enterprise's self-assessment in
+  ``diagnosis.services.portal``) prefill the new draft through ``diagnosis_prefill`` without this
+  module importing them.
 """
 
 from __future__ import annotations
@@ -54,6 +58,18 @@ Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
 #: Raw figures: non-negative, at most this many digits before the point and ``POINTS`` decimals.
 FIGURE_INTEGER_DIGITS = 12
+
+
+#: Called as ``hook(actor=…, diagnosis=…)`` after ``diagnosis_start`` created a draft.
+_start_hooks: list = []
+
+
+def register_start_hook(fn):
+    """Run ``fn(actor=…, diagnosis=…)`` after each new diagnosis is started (once per function)."""
+    key = (fn.__module__, fn.__qualname__)
+    _start_hooks[:] = [f for f in _start_hooks if (f.__module__, f.__qualname__) != key]
+    _start_hooks.append(fn)
+    return fn
 
 
 def _event(diagnosis, action, actor, comment="", question_comments=None) -> DiagnosisEvent:
@@ -133,7 +149,39 @@ def diagnosis_start(
     diagnosis.save()
     _number(diagnosis)
     _event(diagnosis, Action.CREATE, actor)
+    for hook in _start_hooks:
+        hook(actor=actor, diagnosis=diagnosis)
     return diagnosis
+
+
+def diagnosis_prefill(
+    *, actor, diagnosis: Diagnosis, answers: dict, figures: dict, scenarios: dict, note: str
+) -> bool:
+    """Fill a new draft's questionnaire from answers given elsewhere (checked against its model
+    like a save; answers that no longer fit are left out rather than refused) and record a
+    ``PREFILL`` event saying where they came from (``note``). Returns whether anything was filled."""
+    if diagnosis.status != Status.DRAFT or diagnosis.revision:
+        return False
+    spec = model_spec(diagnosis.model)
+    try:
+        keys, clean_figures, levels = clean_answers(spec, answers, figures, scenarios)
+    except ValidationError as exc:
+        bad = set(exc.message_dict)
+        try:
+            keys, clean_figures, levels = clean_answers(
+                spec,
+                {k: v for k, v in answers.items() if k not in bad},
+                {k: v for k, v in figures.items() if k not in bad},
+                {k: v for k, v in scenarios.items() if k not in bad},
+            )
+        except ValidationError:
+            return False
+    if not (keys or levels):
+        return False
+    _store(diagnosis, spec, keys, clean_figures, levels)
+    diagnosis.save(update_fields=["total_score", "level", "updated_at"])
+    _event(diagnosis, Action.PREFILL, actor, note)
+    return True
 
 
 def _figure(value, label: str, errors: list[str]) -> Decimal | None:
@@ -326,6 +374,16 @@ def diagnosis_save(
     return diagnosis
 
 
+def unanswered(spec, answered, rated) -> list[str]:
+    """The questions of ``spec`` not in ``answered`` and the scenarios not in ``rated`` (codes),
+    as sentences for the person."""
+    missing = [
+        _("未答题：%(title)s") % {"title": q.title} for q in spec.questions.values() if q.code not in answered
+    ]
+    missing += [_("场景未评级：%(name)s") % {"name": s.name} for s in spec.scenarios if s.code not in rated]
+    return missing
+
+
 def missing_for_submit(diagnosis: Diagnosis) -> list[str]:
     """What still has to be filled before ``diagnosis`` can be submitted (empty when complete)."""
     spec = model_spec(diagnosis.model)
@@ -337,10 +395,7 @@ def missing_for_submit(diagnosis: Diagnosis) -> list[str]:
     rated = set(
         DiagnosisScenario.objects.filter(diagnosis=diagnosis).values_list("scenario__code", flat=True)
     )
-    missing = [
-        _("未答题：%(title)s") % {"title": q.title} for q in spec.questions.values() if q.code not in answered
-    ]
-    missing += [_("场景未评级：%(name)s") % {"name": s.name} for s in spec.scenarios if s.code not in rated]
+    missing = unanswered(spec, answered, rated)
     if not diagnosis.examiners:
         missing.append(_("未填写诊断人员。"))
     if not diagnosis.onsite_start:

@@ -49,6 +49,11 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _prefill_event(diagnosis: Diagnosis) -> DiagnosisEvent | None:
+    """The note that the answers were prefilled (from the enterprise's self-assessment), if so."""
+    return DiagnosisEvent.objects.filter(diagnosis=diagnosis, action=DiagnosisEvent.Action.PREFILL).first()
+
+
 @login_required
 def diagnosis_list_view(request):
     """The diagnoses the user may see, newest first, filtered by status."""
@@ -91,6 +96,7 @@ def diagnosis_detail_view(request, pk: int):
         "dispute_form": DisputeForm(),
         "correct_form": CorrectForm(),
         "show_review_history": sees_review_history(user),
+        "prefill_event": _prefill_event(diagnosis) if sees_review_history(user) else None,
     }
     return render(request, "diagnosis/diagnosis_detail.html", context)
 
@@ -201,6 +207,7 @@ def diagnosis_edit_view(request, pk: int):
             "general_errors": general,
             "has_errors": bool(errors or general or details.errors),
             "last_return": last_return,
+            "prefill_event": _prefill_event(diagnosis),
             "missing": services.missing_for_submit(diagnosis) if request.method == "GET" else [],
         },
         status=status,

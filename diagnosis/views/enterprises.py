@@ -41,6 +41,7 @@ from diagnosis.selectors.enterprises import (
     enterprise_history,
     enterprise_list,
 )
+from diagnosis.selectors.portal import self_assessment_latest
 from diagnosis.services.enterprises import enterprise_create, enterprise_update
 from regions.models import Region
 from regions.selectors import region_choice_groups
@@ -201,6 +202,7 @@ def enterprise_detail_view(request, pk: int):
             "diagnoses": list(diagnosis_list(actor=request.user, enterprise=enterprise)[:20]),
             "timeline": enterprise_timeline(actor=request.user, enterprise=enterprise),
             "can_diagnose": can_start_diagnosis(request.user, enterprise),
+            "self_assessment": self_assessment_latest(actor=request.user, enterprise=enterprise),
         }
         return context, {"title": enterprise.name}
 

@@ -50,7 +50,7 @@ EXPECTED = {
     "other_commissioner": {"diagnoses", "caseload", "directory"},
     "clinic_staff": {"diagnoses", "clinics", "directory"},
     "provider_staff": {"diagnoses", "my_provider", "solutions", "clinics", "my_evaluation", "directory"},
-    "enterprise_user": {"diagnoses", "directory"},
+    "enterprise_user": {"portal", "diagnoses", "directory"},
     "no_role": {"directory"},
     "unanchored_officer": {"directory"},
 }

@@ -30,7 +30,10 @@ PAGES = {
         "/reporting/providers/league/", "/reporting/targets/",
     ]),
     "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
-    "county_officer": ("dh_county", ["/", "/enterprises/", "/enterprises/assign/", "/providers/commissioners/"]),
+    "county_officer": ("dh_county", [
+        "/", "/enterprises/", "/enterprises/assign/", "/providers/commissioners/", "/enterprises/corrections/",
+        "/enterprises/requests/",
+    ]),
     "commissioner": ("dh_comm", [
         "/", "/enterprises/caseload/", "/enterprises/{ent}/", "/enterprises/{ent}/visits/", "/enterprises/{ent}/visits/new/",
     ]),
@@ -38,7 +41,10 @@ PAGES = {
     "provider_staff": ("prov_staff", [
         "/", "/providers/pool/mine/", "/providers/solutions/", "/reporting/my-evaluation/", "/providers/clinics/",
     ]),
-    "enterprise_user": ("ent_user", ["/", "/enterprises/{ent}/"]),
+    "enterprise_user": ("ent_user", [
+        "/", "/enterprises/{ent}/", "/enterprises/portal/", "/enterprises/portal/self-assessment/",
+        "/enterprises/portal/correction/", "/enterprises/portal/requests/new/", "/enterprises/requests/",
+    ]),
     "anonymous": ("", ["/directory/", "/directory/apply/", "/accounts/login/"]),
 }  # fmt: skip
 
@@ -79,6 +85,20 @@ def busy_world(world):
     provider = make_provider("赣云科技服务商", home="360100", serves=("360100",), organisation=world.provider)
     make_solution(provider, "面向中小制造企业的轻量化生产管理云平台（MES）", status=Solution.Status.PUBLISHED)
     make_solution(provider, "设备联网草稿", status=Solution.Status.RETURNED)
+    # the portal: a pending contact correction with a long address and an open request
+    from diagnosis.services import portal
+
+    owner = world.users["enterprise_user"]
+    portal.contact_correction_propose(
+        actor=owner, enterprise=world.ent_donghu, note="联系人已更换",
+        values={"contact_person": "欧阳晓明", "address": "江西省南昌市东湖区八一大道一百二十八号洪都智能装备产业园三号厂房"},
+    )  # fmt: skip
+    portal.enterprise_request_create(
+        actor=owner,
+        enterprise=world.ent_donghu,
+        kind="need",
+        text="希望实现主要生产设备联网和生产数据自动采集" * 3,
+    )
     return world
 
 

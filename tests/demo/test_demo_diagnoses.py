@@ -1,4 +1,5 @@
-"""The demo's diagnoses: every stage for the demo logins, and a pyramid that becomes an olive."""
+"""The demo's diagnoses: every stage for the demo logins, a pyramid that becomes an olive, and the
+demo enterprise's portal (self-assessment, correction, request, comment)."""
 
 from collections import Counter
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Organisation, User
 from demo.diagnoses import seed_diagnoses
 from demo.enterprises import seed_demo
+from demo.portal import seed_portal
 from demo.services import seed_services
 from diagnosis.models import Diagnosis, DiagnosisEvent
 from tests.demo.cleanup import remove_demo
@@ -23,6 +25,7 @@ def seeded(django_db_setup, django_db_blocker):
         enterprise_result = seed_demo()
         seed_services()
         result = seed_diagnoses()
+        result.portal = seed_portal()
     yield result
     with django_db_blocker.unblock():
         remove_demo(before_users=before_users, before_orgs=before_orgs, enterprise_result=enterprise_result)
@@ -101,3 +104,17 @@ def test_demo_visits_are_lived_in(client, demo):
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     form = client.get(reverse("diagnosis:visit_log", args=[draft.enterprise_id])).content.decode()
     assert "冲压车间.jpg" in form and "设备联网情况待补充" in form
+
+
+def test_the_demo_enterprise_has_its_portal(client, demo):
+    from diagnosis.models import ContactCorrection, DiagnosisComment, EnterpriseRequest, SelfAssessment
+
+    owner = User.objects.get(username="qiye")
+    assert demo.portal == 4 and seed_portal() == 0  # once
+    assert SelfAssessment.objects.visible_to(owner).get().status == "submitted"
+    assert ContactCorrection.objects.visible_to(owner).get().status == "pending"
+    assert EnterpriseRequest.objects.visible_to(owner).get().status == "open"
+    assert DiagnosisComment.objects.visible_to(owner).count() == 1
+    client.force_login(owner)
+    page = client.get(reverse("diagnosis:portal"))
+    assert page.status_code == 200 and "自评" in page.content.decode()

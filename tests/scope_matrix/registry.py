@@ -41,6 +41,8 @@ DIAGNOSERS = frozenset({"clinic_staff", "provider_staff"})
 CLINIC = frozenset({"clinic_staff"})
 ENTERPRISE = frozenset({"enterprise_user"})
 _NOBODY = frozenset()
+#: Who answers an enterprise's request: officers and its commissioner.
+REPLIERS = OFFICERS | {"commissioner"}
 LOGIN = "login"  # expected: a redirect to the sign-in page
 
 
@@ -105,6 +107,10 @@ def _visit(v) -> dict:
 
 def _attachment(a) -> dict:
     return {"pk": a.visit.enterprise_id, "attachment_id": a.pk}
+
+
+def _comment(c) -> dict:
+    return {"pk": c.diagnosis_id, "comment_id": c.pk}
 
 
 def _qualification(q) -> dict:
@@ -235,6 +241,69 @@ ROUTES: list[Route] = [
         allowed=CLINIC,
         ok=302,
         data={"reason": "矩阵更正"},
+    ),
+    # --- the enterprise portal, and the officers' and commissioners' side of it -----------------
+    page("diagnosis:portal", allowed=ENTERPRISE, denied=404),
+    page("diagnosis:portal_self_assessment", allowed=ENTERPRISE, denied=404),
+    page(
+        "diagnosis:portal_self_assessment", "POST", allowed=ENTERPRISE, denied=404, ok=302, data={"save": "1"}
+    ),
+    page("diagnosis:portal_correction", allowed=ENTERPRISE, denied=404),
+    page(
+        "diagnosis:portal_correction",
+        "POST",
+        allowed=ENTERPRISE,
+        denied=404,
+        ok=302,
+        data={"contact_person": "矩阵新联系人", "contact_phone": "0791-1", "address": "矩阵路1号"},
+    ),
+    page("diagnosis:portal_request_new", allowed=ENTERPRISE, denied=404),
+    page(
+        "diagnosis:portal_request_new",
+        "POST",
+        allowed=ENTERPRISE,
+        denied=404,
+        ok=302,
+        data={"kind": "diagnosis"},
+    ),
+    page("diagnosis:self_assessment_detail", kind="self_assessment"),
+    page("diagnosis:correction_list", kind="correction", rows=True, allowed=OFFICERS, denied=404),
+    page("diagnosis:correction_accept", "POST", kind="correction", allowed=OFFICERS, ok=302),
+    page(
+        "diagnosis:correction_reject",
+        "POST",
+        kind="correction",
+        allowed=OFFICERS,
+        ok=302,
+        data={"reason": "矩阵"},
+    ),
+    page("diagnosis:request_list", kind="enterprise_request", rows=True),
+    page("diagnosis:request_detail", kind="enterprise_request"),
+    page(
+        "diagnosis:request_reply",
+        "POST",
+        kind="enterprise_request",
+        allowed=REPLIERS,
+        ok=302,
+        data={"reply": "矩阵答复"},
+    ),
+    page("diagnosis:diagnosis_comments", kind="diagnosis_issued"),
+    page(
+        "diagnosis:diagnosis_comments",
+        "POST",
+        kind="diagnosis_issued",
+        allowed=ENTERPRISE,
+        ok=302,
+        data={"text": "矩阵意见"},
+    ),
+    page(
+        "diagnosis:diagnosis_comment_reply",
+        "POST",
+        kind="diagnosis_comment",
+        allowed=OFFICERS | CLINIC,
+        ok=302,
+        kwargs=_comment,
+        data={"text": "矩阵答复"},
     ),
     # --- the provider pool -----------------------------------------------------------------------
     page("providers:provider_list", kind="provider", rows=True),
@@ -401,6 +470,43 @@ ROUTES: list[Route] = [
         allowed=ENTERPRISE,
         data={"reasons": "矩阵异议"},
     ),
+    # --- API: the enterprise portal ----------------------------------------------------------------
+    api("api-self-assessment-list", kind="self_assessment", rows=True),
+    api("api-self-assessment-list", "POST", allowed=ENTERPRISE, ok=201, data={}),
+    api("api-self-assessment-detail", kind="self_assessment"),
+    api(
+        "api-self-assessment-submit", "POST", kind="self_assessment", allowed=ENTERPRISE, ok=400
+    ),  # submitted
+    api("api-contact-correction-list", kind="correction", rows=True),
+    api(
+        "api-contact-correction-list", "POST", allowed=ENTERPRISE, ok=201, data={"contact_person": "矩阵接口"}
+    ),
+    api("api-contact-correction-detail", kind="correction"),
+    api("api-contact-correction-accept", "POST", kind="correction", allowed=OFFICERS),
+    api(
+        "api-contact-correction-reject", "POST", kind="correction", allowed=OFFICERS, data={"reason": "矩阵"}
+    ),
+    api("api-enterprise-request-list", kind="enterprise_request", rows=True),
+    api("api-enterprise-request-list", "POST", allowed=ENTERPRISE, ok=201, data={"kind": "diagnosis"}),
+    api("api-enterprise-request-detail", kind="enterprise_request"),
+    api(
+        "api-enterprise-request-reply",
+        "POST",
+        kind="enterprise_request",
+        allowed=REPLIERS,
+        data={"reply": "矩阵"},
+    ),
+    api("api-diagnosis-comment-list", kind="diagnosis_comment", rows=True),
+    api(
+        "api-diagnosis-comment-list",
+        "POST",
+        kind="diagnosis_issued",
+        allowed=ENTERPRISE,
+        ok=201,
+        kwargs=_NO_URL_OBJECT,
+        data=lambda d: {"diagnosis": d.pk, "text": "矩阵接口意见"},
+    ),
+    api("api-diagnosis-comment-detail", kind="diagnosis_comment"),
     api("api-provider-list", kind="provider", rows=True),
     api("api-provider-detail", kind="provider"),
     api("api-provider-transition", "POST", kind="provider", allowed=SUSPENDERS, data=TRANSITION),

@@ -16,7 +16,17 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Notification, Organisation
-from diagnosis.models import Diagnosis, Engagement, ImportJob, Visit, VisitAttachment
+from diagnosis.models import (
+    ContactCorrection,
+    Diagnosis,
+    DiagnosisComment,
+    Engagement,
+    EnterpriseRequest,
+    ImportJob,
+    SelfAssessment,
+    Visit,
+    VisitAttachment,
+)
 from providers.models import Clinic, CommissionerProfile, Provider, ProviderApplication, Solution
 from reporting.models import ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
@@ -73,6 +83,13 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "diagnosis_issued": (_SIGNED_IN, PROVINCE_ROLES),
     "diagnosis_draft": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     "diagnosis_submitted": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
+    # the portal: a submitted self-assessment (the enterprise, officers, engaged staff; never the
+    # commissioner), a pending contact correction (officers, the enterprise), an open request
+    # (officers, the commissioner, the enterprise), a comment on the issued diagnosis (as it)
+    "self_assessment": (OFFICERS | {"clinic_staff", "provider_staff", "enterprise_user"}, PROVINCE_ROLES),
+    "correction": (OFFICERS | {"enterprise_user"}, PROVINCE_ROLES),
+    "enterprise_request": (OFFICERS | {"commissioner", "enterprise_user"}, PROVINCE_ROLES),
+    "diagnosis_comment": (_SIGNED_IN, PROVINCE_ROLES),
     # a public-form submission held apart for each provider: the province decides, nobody else sees it
     "held_application": (PROVINCE_ROLES, PROVINCE_ROLES),
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
@@ -273,6 +290,33 @@ def build_scope_world() -> ScopeWorld:
         "ZDMXSUBIN",
         "ZDMXSUBOUT",
     )
+
+    # the portal (rows written directly, in the states the routes act on)
+    def self_assessment(enterprise):
+        return SelfAssessment.objects.create(
+            enterprise=enterprise, status=SelfAssessment.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+
+    put("self_assessment", self_assessment(ent_in), self_assessment(ent_out), ent_in.name, ent_out.name)
+    corrections = [
+        ContactCorrection.objects.create(
+            enterprise=enterprise,
+            changes={"contact_person": [enterprise.contact_person, "矩阵联系人"]},
+            note=note,
+        )
+        for enterprise, note in ((ent_in, "矩阵更正东湖"), (ent_out, "矩阵更正浔阳"))
+    ]
+    put("correction", *corrections, "矩阵更正东湖", "矩阵更正浔阳")
+    requests = [
+        EnterpriseRequest.objects.create(enterprise=enterprise, text=text)
+        for enterprise, text in ((ent_in, "矩阵诉求东湖"), (ent_out, "矩阵诉求浔阳"))
+    ]
+    put("enterprise_request", *requests, "矩阵诉求东湖", "矩阵诉求浔阳")
+    comments = [
+        DiagnosisComment.objects.create(diagnosis=sw.objects["diagnosis_issued"][which], text=text)
+        for which, text in (("in", "矩阵意见东湖"), ("out", "矩阵意见浔阳"))
+    ]
+    put("diagnosis_comment", *comments, "矩阵意见东湖", "矩阵意见浔阳")
 
     # commissioners
     users["commissioner"].display_name = "矩阵东湖专员"

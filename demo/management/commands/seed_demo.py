@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from demo.diagnoses import seed_diagnoses
 from demo.enterprises import DEMO_PASSWORD, seed_demo
+from demo.portal import seed_portal
 from demo.services import reset_activity, seed_services
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         result = seed_demo(reset=reset)
         services = seed_services()
         diagnoses = seed_diagnoses()
+        portal = seed_portal()
         # The evaluation lives in reporting, which casework must not import: call it by command name.
         call_command("evaluate_providers", last=2, stdout=self.stdout)
         elapsed = time.monotonic() - started
@@ -56,7 +58,13 @@ class Command(BaseCommand):
                     f"诊断演示数据 / diagnoses: 各环节 {diagnoses.stages} 份，2023 年诊断及 2025 年复诊 {diagnoses.cohort} 份。"
                 )
             )
-        if result.changed or services.changed or diagnoses.changed:
+        if portal:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"企业服务演示数据 / portal: {portal} 条（自评、更正申请、需求、诊断意见）。"
+                )
+            )
+        if result.changed or services.changed or diagnoses.changed or portal:
             self.stdout.write(f"用时 / took {elapsed:.1f} s")
         else:
             self.stdout.write(
