@@ -13,3 +13,4 @@ class DiagnosisConfig(AppConfig):
 
         register_sweep(ImportJob, enqueue=import_job_enqueue)
         from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)
+        from diagnosis.services import findings  # noqa: F401  (registers its submit hook)

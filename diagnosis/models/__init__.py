@@ -1,4 +1,4 @@
-"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← projects)."""
+"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← findings ← projects)."""
 
 from diagnosis.models.assessment import (  # noqa: F401
     AssessmentModel,
@@ -31,6 +31,11 @@ from diagnosis.models.enterprises import (  # noqa: F401
     EnterpriseChange,
     EnterpriseQuerySet,
     ImportJob,
+)
+from diagnosis.models.findings import (  # noqa: F401
+    FindingRule,
+    Interpretation,
+    Recommendation,
 )
 from diagnosis.models.projects import (  # noqa: F401
     ProviderRating,

@@ -15,11 +15,15 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 - Issued diagnoses are read-only. ``diagnosis_correct`` starts a new draft from an issued one,
   with its answers, ``supersedes`` pointing at it and the reason; the old one is kept.
 - Every step writes a ``DiagnosisEvent`` (who, when, comment, per-question comments).
+- Subdomains above this one that must act on a submission (the findings: first recommendations)
+  register with ``on_submit``; the hooks run inside the submit's transaction, after the status
+  moved, so this module never imports upwards.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +56,17 @@ from diagnosis.services.enterprises import enterprise_record_diagnosis
 
 Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
+#: Called as ``hook(actor=…, diagnosis=…)`` by ``diagnosis_submit`` (see ``on_submit``).
+SUBMIT_HOOKS: list[Callable] = []
+
+
+def on_submit(hook: Callable) -> Callable:
+    """Register ``hook`` to run when a diagnosis is submitted or resubmitted (once per function)."""
+    if hook not in SUBMIT_HOOKS:
+        SUBMIT_HOOKS.append(hook)
+    return hook
+
+
 #: Raw figures: non-negative, at most this many digits before the point and ``POINTS`` decimals.
 FIGURE_INTEGER_DIGITS = 12
 
@@ -364,6 +379,8 @@ def diagnosis_submit(*, actor, diagnosis: Diagnosis, comment: str = "") -> Diagn
     diagnosis.submitted_at = timezone.now()
     diagnosis.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(diagnosis, Action.RESUBMIT if resubmit else Action.SUBMIT, actor, comment.strip())
+    for hook in SUBMIT_HOOKS:
+        hook(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
