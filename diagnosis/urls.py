@@ -1,8 +1,8 @@
-"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, recommendations."""
 
 from django.urls import path
 
-from diagnosis.views import assignment, diagnoses, engagements, enterprises, imports, visits
+from diagnosis.views import assignment, diagnoses, engagements, enterprises, findings, imports, visits
 
 app_name = "diagnosis"
 
@@ -56,4 +56,29 @@ urlpatterns = [
     path("diagnoses/<int:pk>/confirm/", diagnoses.diagnosis_confirm_view, name="diagnosis_confirm"),
     path("diagnoses/<int:pk>/dispute/", diagnoses.diagnosis_dispute_view, name="diagnosis_dispute"),
     path("diagnoses/<int:pk>/correct/", diagnoses.diagnosis_correct_view, name="diagnosis_correct"),
+    # findings and recommendations (the clinic's pages)
+    path("diagnoses/<int:pk>/recommendations/", findings.recommendations_view, name="recommendations"),
+    path(
+        "diagnoses/<int:pk>/recommendations/generate/",
+        findings.recommendations_generate_view,
+        name="recommendations_generate",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/new/", findings.recommendation_add_view, name="recommendation_add"
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/",
+        findings.recommendation_edit_view,
+        name="recommendation_edit",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/delete/",
+        findings.recommendation_delete_view,
+        name="recommendation_delete",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/move/",
+        findings.recommendation_move_view,
+        name="recommendation_move",
+    ),
 ]
