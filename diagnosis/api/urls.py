@@ -3,7 +3,8 @@
 ``enterprises/`` (GET list, POST create), ``enterprises/{id}/`` (GET, PUT, PATCH — no DELETE),
 ``enterprises/{id}/history/`` (GET). Route names are prefixed ``api-enterprise-``. Assignments and
 visits: see ``diagnosis/api/assignment.py``. Diagnoses (``diagnoses/``, names ``api-diagnosis-``):
-see ``diagnosis/api/diagnoses.py``.
+see ``diagnosis/api/diagnoses.py``. Their recommendations (``diagnoses/{id}/recommendations/``,
+names ``api-recommendation-``): see ``diagnosis/api/findings.py``.
 """
 
 from rest_framework.routers import SimpleRouter
@@ -11,9 +12,15 @@ from rest_framework.routers import SimpleRouter
 from diagnosis.api.assignment import urlpatterns as assignment_urlpatterns
 from diagnosis.api.diagnoses import DiagnosisViewSet
 from diagnosis.api.enterprises import EnterpriseViewSet
+from diagnosis.api.findings import RecommendationViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("diagnoses", DiagnosisViewSet, basename="api-diagnosis")
+router.register(
+    r"diagnoses/(?P<diagnosis_pk>[^/.]+)/recommendations",
+    RecommendationViewSet,
+    basename="api-recommendation",
+)
 
 urlpatterns = router.urls + assignment_urlpatterns

@@ -278,8 +278,8 @@ class Recommendation(Advice):
     def text(self, language: str) -> dict:
         """Finding, title, detail and benefit to show: the rule's English for an English reader
         while the clinic has not changed the generated text, else the text as stored."""
-        rule = self.rule
-        english = language.startswith("en") and rule is not None and not self.edited
+        english = language.startswith("en") and self.rule_id is not None and not self.edited
+        rule = self.rule if english else None
         return {
             name: (getattr(rule, f"{name}_en") or getattr(self, name)) if english else getattr(self, name)
             for name in ("finding", "title", "detail", "benefit")

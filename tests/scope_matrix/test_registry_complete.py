@@ -72,11 +72,17 @@ def test_entries_are_consistent():
 
 def _api_path(route) -> str:
     """The schema's path of an API entry (``{id}`` for the object)."""
-    try:
-        url = reverse(route.name)
-    except NoReverseMatch:
-        url = reverse(route.name, kwargs={"pk": "{id}"})
-    return unquote(url)
+    for kwargs in (
+        {},
+        {"pk": "{id}"},
+        {"diagnosis_pk": "{diagnosis_pk}"},
+        {"diagnosis_pk": "{diagnosis_pk}", "pk": "{id}"},
+    ):
+        try:
+            return unquote(reverse(route.name, kwargs=kwargs))
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(route.name)
 
 
 def test_schema_operations_match_the_registry():

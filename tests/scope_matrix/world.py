@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Organisation
-from diagnosis.models import Diagnosis, Engagement, ImportJob, Visit
+from diagnosis.models import Diagnosis, Engagement, ImportJob, Recommendation, Visit
 from providers.models import Clinic, CommissionerProfile, Provider, ProviderApplication, Solution
 from reporting.models import ProviderEvaluation
 from reporting.services.evaluation import evaluation_run
@@ -69,6 +69,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "diagnosis_issued": (_SIGNED_IN, PROVINCE_ROLES),
     "diagnosis_draft": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     "diagnosis_submitted": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
+    # a recommendation of the clinic's draft vs one of the 浔阳 draft: as their diagnoses
+    "recommendation": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     # a public-form submission held apart for each provider: the province decides, nobody else sees it
     "held_application": (PROVINCE_ROLES, PROVINCE_ROLES),
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
@@ -245,6 +247,14 @@ def build_scope_world() -> ScopeWorld:
         diagnosis(ent_out, far_centre_org, S.SUBMITTED, "ZDMXSUBOUT"),
         "ZDMXSUBIN",
         "ZDMXSUBOUT",
+    )
+    draft_in, draft_out = sw.objects["diagnosis_draft"]["in"], sw.objects["diagnosis_draft"]["out"]
+    put(
+        "recommendation",
+        Recommendation.objects.create(diagnosis=draft_in, title="矩阵东湖建议", position=1),
+        Recommendation.objects.create(diagnosis=draft_out, title="矩阵浔阳建议", position=1),
+        "矩阵东湖建议",
+        "矩阵浔阳建议",
     )
 
     # commissioners
