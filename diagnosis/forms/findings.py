@@ -60,7 +60,9 @@ class RecommendationForm(forms.Form):
     investment_max = _money(_("投资上限（万元）"))
     months = forms.IntegerField(label=_("周期（月）"), required=False, min_value=1, max_value=MAX_MONTHS)
     scenario_codes = forms.MultipleChoiceField(
-        label=_("对应业务场景（用于匹配解决方案）"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("对应业务场景（用于匹配解决方案）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
     )
 
     def __init__(self, *args, scenarios=(), **kwargs):
