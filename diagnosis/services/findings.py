@@ -26,8 +26,8 @@ Contract of the recommendation writes:
   ``on_submit`` hook of ``diagnosis.services.diagnoses``).
 - ``recommendation_save`` checks ``revision`` (the one the form was filled from): if someone
   saved in between, nothing is written (``ValidationError`` code ``stale``). Values are checked
-  by ``full_clean`` (investment min ≤ max, ranges, lengths); the phase defaults to the one derived
-  from impact and effort (``default_phase``).
+  by ``full_clean`` (investment min ≤ max, ranges, lengths) and the scenarios against the
+  diagnosis' model; the phase defaults to the one derived from impact and effort (``default_phase``).
 """
 
 from __future__ import annotations
@@ -572,6 +572,13 @@ def recommendation_save(
         row.phase = default_phase(row.impact, row.effort)
     row.edited = True
     row.full_clean(exclude=["diagnosis", "rule", "revision"])
+    known = {s.code for s in model_spec(diagnosis.model).scenarios}
+    unknown = [c for c in row.scenario_codes if c not in known]
+    if unknown:
+        raise ValidationError(
+            {"scenario_codes": _("没有这些业务场景：%(codes)s") % {"codes": "、".join(unknown[:10])}}
+        )
+    row.scenario_codes = list(dict.fromkeys(row.scenario_codes))
     if row.pk:
         row.revision = F("revision") + 1
     row.save()

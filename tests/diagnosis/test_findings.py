@@ -263,6 +263,8 @@ def test_a_stale_edit_is_refused_and_changes_nothing(world, spec):
         ({"title": "x", "months": 9999}, "months"),
         ({"title": ""}, "title"),
         ({"title": "x" * 201}, "title"),
+        ({"title": "x", "scenario_codes": ["flying"]}, "scenario_codes"),
+        ({"title": "x", "scenario_codes": "quality_management"}, "scenario_codes"),
     ],
 )
 def test_bad_values_are_refused(world, spec, data, field):

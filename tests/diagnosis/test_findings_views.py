@@ -330,3 +330,37 @@ def test_hand_added_recommendation_without_scenarios_has_no_solutions(world, gen
     own = recommendation_save(actor=world.users["clinic_staff"], diagnosis=generated, data={"title": "培训"})
     found = matching_solutions(actor=world.users["clinic_staff"], diagnosis=generated, recommendations=[own])
     assert found == {own.pk: []}
+
+
+def test_hostile_ids_and_revisions_never_fail(client, world, generated):
+    rec = generated.recommendations.first()
+    client.force_login(world.users["clinic_staff"])
+    huge = "99999999999999999999"
+    for path in (
+        f"/enterprises/diagnoses/{huge}/recommendations/",
+        f"/enterprises/diagnoses/{generated.pk}/recommendations/{huge}/",
+        f"/api/v1/diagnoses/{huge}/recommendations/",
+        "/api/v1/diagnoses/1e5/recommendations/",
+        f"/api/v1/diagnoses/{generated.pk}/recommendations/{huge}/",
+        f"/api/v1/diagnoses/{generated.pk}/recommendations/abc/",
+    ):
+        assert client.get(path).status_code == 404, path
+    url = reverse("diagnosis:recommendation_edit", args=[generated.pk, rec.pk])
+    for revision in ("99999999999999999999999", "abc", "-1", ""):
+        data = {"title": "改", "priority": "2", "impact": "2", "effort": "2", "revision": revision}
+        assert client.post(url, data).status_code == 400
+    for body in (
+        {"revision": 10**30, "title": "改"},
+        {"revision": "x"},
+        {"revision": 0, "scenario_codes": "abc"},
+    ):
+        response = client.patch(
+            f"/api/v1/diagnoses/{generated.pk}/recommendations/{rec.pk}/",
+            json.dumps(body),
+            content_type="application/json",
+        )
+        assert response.status_code == 400, body
+    response = client.post(
+        reverse("diagnosis:recommendation_move", args=[generated.pk, rec.pk]), {"direction": "<script>"}
+    )
+    assert response.status_code == 302
