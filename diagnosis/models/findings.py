@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import ScopedQuerySet, ScopeRule, Through
-from diagnosis.models.assessment import POINTS, AssessmentModel
+from diagnosis.models.assessment import POINTS, AssessmentModel, Dimension, Scenario, SubDimension
 from diagnosis.models.diagnoses import Diagnosis
 from diagnosis.models.enterprises import MONEY
 
@@ -98,7 +98,7 @@ class Advice(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
     )
-    #: ``providers.BusinessScenario`` codes the advice maps to (solution matching): ``["quality_management"]``.
+    #: ``providers.BusinessScenario`` codes it maps to (solution matching): ``["quality_management"]``.
     scenario_codes = models.JSONField(_("对应业务场景"), default=list, blank=True)
 
     class Meta:
@@ -174,13 +174,18 @@ class FindingRule(Advice):
                     "kind": Subject(self.subject).label,
                     "code": self.target,
                 }
+        if self.model_id and isinstance(self.scenario_codes, list):
+            known = set(Scenario.objects.filter(model_id=self.model_id).values_list("code", flat=True))
+            unknown = [str(c) for c in self.scenario_codes if c not in known]
+            if unknown:
+                errors["scenario_codes"] = _("该评测模型中没有这些业务场景：%(codes)s") % {
+                    "codes": "、".join(unknown[:10])
+                }
         if errors:
             raise ValidationError(errors)
 
 
 def _target_exists(model_id: int, subject: str, code: str) -> bool:
-    from diagnosis.models.assessment import Dimension, Scenario, SubDimension
-
     if subject == Subject.DIMENSION:
         return Dimension.objects.filter(model_id=model_id, code=code).exists()
     if subject == Subject.SUBDIMENSION:

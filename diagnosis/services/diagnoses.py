@@ -15,9 +15,10 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 - Issued diagnoses are read-only. ``diagnosis_correct`` starts a new draft from an issued one,
   with its answers, ``supersedes`` pointing at it and the reason; the old one is kept.
 - Every step writes a ``DiagnosisEvent`` (who, when, comment, per-question comments).
-- Subdomains above this one that must act on a submission (the findings: first recommendations)
-  register with ``on_submit``; the hooks run inside the submit's transaction, after the status
-  moved, so this module never imports upwards.
+- Subdomains above this one that must act on a submission or a correction (the findings: first
+  recommendations; the correction keeps them) register with ``on_submit`` / ``on_correct``; the
+  hooks run inside the step's transaction, after it is written, so this module never imports
+  upwards.
 """
 
 from __future__ import annotations
@@ -58,12 +59,21 @@ Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
 #: Called as ``hook(actor=…, diagnosis=…)`` by ``diagnosis_submit`` (see ``on_submit``).
 SUBMIT_HOOKS: list[Callable] = []
+#: Called as ``hook(actor=…, old=…, new=…)`` by ``diagnosis_correct`` (see ``on_correct``).
+CORRECT_HOOKS: list[Callable] = []
 
 
 def on_submit(hook: Callable) -> Callable:
     """Register ``hook`` to run when a diagnosis is submitted or resubmitted (once per function)."""
     if hook not in SUBMIT_HOOKS:
         SUBMIT_HOOKS.append(hook)
+    return hook
+
+
+def on_correct(hook: Callable) -> Callable:
+    """Register ``hook`` to run when a correction of an issued diagnosis is started (once per function)."""
+    if hook not in CORRECT_HOOKS:
+        CORRECT_HOOKS.append(hook)
     return hook
 
 
@@ -544,4 +554,6 @@ def diagnosis_correct(*, actor, diagnosis: Diagnosis, reason: str) -> Diagnosis:
     )
     _event(new, Action.CORRECT, actor, reason)
     _event(old, Action.CORRECT, actor, reason)
+    for hook in CORRECT_HOOKS:
+        hook(actor=actor, old=old, new=new)
     return new

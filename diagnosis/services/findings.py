@@ -23,7 +23,8 @@ Contract of the recommendation writes:
   replaced; edited and hand-added ones are kept (a rule whose recommendation was edited does not
   add a second one). All are then ordered by priority and renumbered.
 - A diagnosis submitted or resubmitted without any recommendation gets them generated (the
-  ``on_submit`` hook of ``diagnosis.services.diagnoses``).
+  ``on_submit`` hook of ``diagnosis.services.diagnoses``); a correction of an issued diagnosis
+  starts with a copy of its recommendations (``on_correct``).
 - ``recommendation_save`` checks ``revision`` (the one the form was filled from): if someone
   saved in between, nothing is written (``ValidationError`` code ``stale``). Values are checked
   by ``full_clean`` (investment min ≤ max, ranges, lengths) and the scenarios against the
@@ -56,7 +57,7 @@ from diagnosis.models.findings import (
 from diagnosis.permissions import can_edit_recommendations, is_diagnosing_staff
 from diagnosis.scoring import ModelError
 from diagnosis.selectors.assessment import model_spec
-from diagnosis.services.diagnoses import on_submit
+from diagnosis.services.diagnoses import on_correct, on_submit
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: The rules and interpretations shipped for the 2024 national model (loaded by migration 0015).
@@ -512,6 +513,23 @@ def recommendations_on_submit(*, actor, diagnosis: Diagnosis) -> None:
     """A diagnosis sent for review without any recommendation gets them from the rules."""
     if not Recommendation.objects.filter(diagnosis=diagnosis).exists():
         _generate(diagnosis)
+
+
+@on_correct
+def recommendations_on_correct(*, actor, old: Diagnosis, new: Diagnosis) -> None:
+    """A correction starts with the recommendations of the diagnosis it corrects (as they were
+    issued, edited ones included); the old diagnosis keeps its own."""
+    fields = [
+        f.name
+        for f in Recommendation._meta.concrete_fields
+        if f.name not in ("id", "diagnosis", "revision", "created_at", "updated_at")
+    ]
+    Recommendation.objects.bulk_create(
+        [
+            Recommendation(diagnosis=new, **{name: getattr(row, name) for name in fields})
+            for row in Recommendation.objects.filter(diagnosis=old).order_by("position", "id")
+        ]
+    )
 
 
 #: What the clinic may change in a recommendation.

@@ -3,6 +3,7 @@ the reader and the reader's language, so the diagnosis views (a lower subdomain)
 about them."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import get_language
 
 from diagnosis.selectors.findings import findings_overview
@@ -13,11 +14,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def diagnosis_findings(context, diagnosis):
     """``{% diagnosis_findings diagnosis as findings %}``: the ``Overview`` of
-    ``diagnosis.selectors.findings`` for the requesting user (nothing for no user)."""
-    request = context.get("request")
-    return findings_overview(
-        actor=getattr(request, "user", None), diagnosis=diagnosis, language=get_language() or ""
-    )
+    ``diagnosis.selectors.findings`` for the requesting user (no recommendations without one)."""
+    user = getattr(context.get("request"), "user", None) or AnonymousUser()
+    return findings_overview(actor=user, diagnosis=diagnosis, language=get_language() or "")
 
 
 @register.inclusion_tag("diagnosis/investment.html")

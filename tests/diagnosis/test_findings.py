@@ -17,6 +17,7 @@ from diagnosis.selectors.assessment import default_model, model_spec
 from diagnosis.selectors.findings import interpretation_for
 from diagnosis.services.diagnoses import (
     diagnosis_approve,
+    diagnosis_correct,
     diagnosis_issue,
     diagnosis_return,
     diagnosis_save,
@@ -380,3 +381,56 @@ def test_no_result_no_paragraph(db):
     assert interpretation_for(Diagnosis(model=default_model()), "zh-hans") == {"level": "", "band": ""}
     level0 = interpretation_for(Diagnosis(model=default_model(), total_score=Decimal(5), level=0), "zh-hans")
     assert level0["level"].startswith("企业尚未达到一级")
+
+
+def test_a_rule_edited_in_the_admin_is_checked(db):
+    rule = FindingRule.objects.get(code="scn-quality-management")
+    for field, value, error in (
+        ("target", "flying", "target"),
+        ("scenario_codes", ["flying"], "scenario_codes"),
+        ("below_ratio", Decimal("0.5"), "below_ratio"),  # a scenario rule fires on its level
+        ("investment_min", Decimal("999"), "investment_max"),
+    ):
+        candidate = FindingRule.objects.get(pk=rule.pk)
+        setattr(candidate, field, value)
+        with pytest.raises(ValidationError) as caught:
+            candidate.full_clean()
+        assert error in caught.value.message_dict, field
+    dimension = FindingRule.objects.get(code="dim-foundation")
+    dimension.below_ratio = None
+    with pytest.raises(ValidationError) as caught:
+        dimension.full_clean()
+    assert "below_ratio" in caught.value.message_dict
+
+
+def test_the_admin_edits_rules(admin_client, db):
+    rule = FindingRule.objects.get(code="scn-quality-management")
+    page = admin_client.get(f"/admin/diagnosis/findingrule/{rule.pk}/change/")
+    assert page.status_code == 200 and rule.title in page.content.decode()
+    interpretation = Interpretation.objects.filter(kind="band").first()
+    assert admin_client.get(f"/admin/diagnosis/interpretation/{interpretation.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/diagnosis/interpretation/add/").status_code == 403
+
+
+def test_a_correction_starts_with_the_issued_recommendations(world, spec):
+    diagnosis = weak(world, spec)
+    made = recommendations_generate(actor=clinic(world), diagnosis=diagnosis)
+    recommendation_save(
+        actor=clinic(world),
+        diagnosis=diagnosis,
+        recommendation=made[0],
+        revision=0,
+        data={"title": "诊所改过"},
+    )
+    diagnosis = diagnosis_submit(actor=clinic(world), diagnosis=diagnosis)
+    diagnosis_approve(actor=world.users["county_officer"], diagnosis=diagnosis)
+    issued = diagnosis_issue(actor=world.users["county_officer"], diagnosis=diagnosis)
+    correction = diagnosis_correct(actor=clinic(world), diagnosis=issued, reason="更正")
+    copied = list(correction.recommendations.order_by("position"))
+    original = list(issued.recommendations.order_by("position"))
+    assert [(r.title, r.rule_id, r.edited, r.position) for r in copied] == [
+        (r.title, r.rule_id, r.edited, r.position) for r in original
+    ]
+    assert copied[0].title == "诊所改过" and copied[0].revision == 0
+    recommendation_delete(actor=clinic(world), diagnosis=correction, recommendation=copied[0])
+    assert issued.recommendations.count() == 5  # the issued one keeps its own
