@@ -4,7 +4,9 @@ Contract of ``seed_diagnoses()``:
 - The demo clinic (``CLINIC_NAME``, user ``zhensuo``) has one diagnosis at each stage on its
   engaged 东湖区 enterprises — draft (half filled), submitted, returned with comments (overall and
   per question), resubmitted, approved, issued, confirmed, disputed — made through the services,
-  so the review history is real; ``donghu`` (东湖区 officer) is the reviewer. The demo enterprise
+  so the review history is real; ``donghu`` (东湖区 officer) is the reviewer. Every one submitted
+  got its findings and recommendations from the rules on submission (the submit hook of
+  ``diagnosis.services.findings``); the bulk cohorts below have none. The demo enterprise
   (user ``qiye``) has a confirmed diagnosis from 2023 and a re-diagnosis issued now and waiting
   for its confirmation, which shows the change since.
 - Around them, issued diagnoses of 2023 (``COHORT_2023`` enterprises, mostly level 1: a pyramid)

@@ -1,4 +1,5 @@
-"""Admin pages of the diagnosis models (评测模型, read-only) and of the visits' need tags (editable).
+"""Admin pages of the diagnosis models (评测模型, read-only), of the visits' need tags, and of the
+findings rules and result interpretations (editable: data the province keeps).
 
 A model version is loaded from its file (``manage.py load_assessment_model``) and never edited:
 scores already given must stay reproducible. The admin shows each version with its dimensions,
@@ -6,10 +7,13 @@ questions, options, scenarios and level rule, and can't add, change or delete an
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from diagnosis.models import (
     AssessmentModel,
     Dimension,
+    FindingRule,
+    Interpretation,
     LevelRule,
     NeedTag,
     Option,
@@ -132,3 +136,64 @@ class RevisitIntervalAdmin(admin.ModelAdmin):
     list_display = ("region", "days")
     autocomplete_fields = ()
     raw_id_fields = ("region",)
+
+
+@admin.register(FindingRule)
+class FindingRuleAdmin(admin.ModelAdmin):
+    """The rules that turn weak dimensions and low scenarios into findings and recommendations.
+    The province edits them here (``manage.py load_findings`` loads a new file: the rules it names
+    take the file's content, rules added here are kept). Deactivate rather than delete a rule
+    that diagnoses' recommendations came from (they keep their text either way)."""
+
+    list_display = (
+        "code",
+        "title",
+        "subject",
+        "target",
+        "below_ratio",
+        "below_level",
+        "priority",
+        "active",
+        "position",
+    )
+    list_editable = ("active", "position")
+    list_filter = ("model", "subject", "active", "priority")
+    search_fields = ("code", "title", "target")
+    fieldsets = (
+        (None, {"fields": ("model", "code", "active", "position")}),
+        (_("触发条件"), {"fields": ("subject", "target", "below_ratio", "below_level")}),
+        (_("中文"), {"fields": ("finding", "title", "detail", "benefit")}),
+        (_("英文"), {"fields": ("finding_en", "title_en", "detail_en", "benefit_en")}),
+        (
+            _("优先级与投入"),
+            {
+                "fields": (
+                    "priority",
+                    "impact",
+                    "effort",
+                    "investment_min",
+                    "investment_max",
+                    "months",
+                    "scenario_codes",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Interpretation)
+class InterpretationAdmin(admin.ModelAdmin):
+    """The standard paragraph for each level and total-score band of a model. The texts can be
+    edited here; which levels and bands exist comes from the file (``manage.py load_findings``
+    checks that they are complete, without gaps or overlaps), so nothing is added or deleted here."""
+
+    list_display = ("model", "kind", "level", "band_min", "band_max")
+    list_filter = ("model", "kind")
+    fields = ("model", "kind", "level", "band_min", "band_max", "text", "text_en")
+    readonly_fields = ("model", "kind", "level", "band_min", "band_max")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,4 +15,7 @@ class DiagnosisConfig(AppConfig):
         register_sweep(ImportJob, enqueue=import_job_enqueue)
         register_sweep(ReminderRun, enqueue=reminder_enqueue, catch_up=reminder_catch_up)
         from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)
-        from diagnosis.services import portal  # noqa: F401  (prefills new diagnoses from self-assessments)
+        from diagnosis.services import (
+            findings,  # noqa: F401  (registers its submit hook)
+            portal,  # noqa: F401  (prefills new diagnoses from self-assessments)
+        )

@@ -57,6 +57,17 @@ def can_fill_diagnosis(actor, diagnosis) -> bool:
     return _staff_of(actor, diagnosis.organisation_id) and diagnosis.editable
 
 
+def is_diagnosing_staff(actor, diagnosis) -> bool:
+    """Staff of the organisation that made the diagnosis (whatever its state)."""
+    return _staff_of(actor, diagnosis.organisation_id)
+
+
+def can_edit_recommendations(actor, diagnosis) -> bool:
+    """The findings and recommendations follow the questionnaire: those who may fill the
+    diagnosis edit them, while it is a draft or was returned; read-only otherwise."""
+    return can_fill_diagnosis(actor, diagnosis)
+
+
 def can_review_diagnosis(actor, diagnosis) -> bool:
     """County, city and province officers whose region holds the enterprise (and administrators)."""
     from accounts.scope import region_in_scope

@@ -1,8 +1,8 @@
-"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, the enterprise portal."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, recommendations, the enterprise portal."""
 
 from django.urls import path
 
-from diagnosis.views import assignment, diagnoses, engagements, enterprises, imports, portal, visits
+from diagnosis.views import assignment, diagnoses, engagements, enterprises, findings, imports, portal, visits
 
 app_name = "diagnosis"
 
@@ -79,4 +79,29 @@ urlpatterns = [
     path("requests/", portal.request_list_view, name="request_list"),
     path("requests/<int:pk>/", portal.request_detail_view, name="request_detail"),
     path("requests/<int:pk>/reply/", portal.request_reply_view, name="request_reply"),
+    # findings and recommendations (the clinic's pages)
+    path("diagnoses/<int:pk>/recommendations/", findings.recommendations_view, name="recommendations"),
+    path(
+        "diagnoses/<int:pk>/recommendations/generate/",
+        findings.recommendations_generate_view,
+        name="recommendations_generate",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/new/", findings.recommendation_add_view, name="recommendation_add"
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/",
+        findings.recommendation_edit_view,
+        name="recommendation_edit",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/delete/",
+        findings.recommendation_delete_view,
+        name="recommendation_delete",
+    ),
+    path(
+        "diagnoses/<int:pk>/recommendations/<int:rec_id>/move/",
+        findings.recommendation_move_view,
+        name="recommendation_move",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""The reference data that migrations load (the division tree, the national assessment model),
+"""The reference data that migrations load (the division tree, the national assessment model and its findings rules),
 put back after a transactional test's flush removed it.
 
 ``serialized_rollback`` cannot be relied on for this (after a transactional test without it, the
@@ -21,3 +21,8 @@ def ensure_reference_data() -> None:
     from diagnosis.services.visits import need_tags_load
 
     need_tags_load()
+    from diagnosis.models import FindingRule
+    from diagnosis.services.findings import FINDINGS_2024, findings_load
+
+    if not FindingRule.objects.exists():
+        findings_load(source=FINDINGS_2024.read_bytes())

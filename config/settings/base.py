@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
         "CommissionerTierEnum": "providers.models.CommissionerProfile.Tier",
         "ProviderStatusEnum": "providers.models.Provider.Status",
         "SolutionStatusEnum": "providers.models.Solution.Status",
+        "RecommendationRatingEnum": "diagnosis.models.findings.RATING_CHOICES",
+        "RecommendationPriorityEnum": "diagnosis.models.findings.Priority",
+        "RecommendationPhaseEnum": "diagnosis.models.findings.Phase",
+        "FindingSubjectEnum": "diagnosis.models.findings.Subject",
     },
 }
 

@@ -5,6 +5,8 @@
 visits: see ``diagnosis/api/assignment.py``. Diagnoses (``diagnoses/``, names ``api-diagnosis-``):
 see ``diagnosis/api/diagnoses.py``. The enterprise portal (``self-assessments/``,
 ``contact-corrections/``, ``enterprise-requests/``, ``diagnosis-comments/``): ``diagnosis/api/portal.py``.
+see ``diagnosis/api/diagnoses.py``. Their recommendations (``diagnoses/{id}/recommendations/``,
+names ``api-recommendation-``): see ``diagnosis/api/findings.py``.
 """
 
 from rest_framework.routers import SimpleRouter
@@ -12,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 from diagnosis.api.assignment import urlpatterns as assignment_urlpatterns
 from diagnosis.api.diagnoses import DiagnosisViewSet
 from diagnosis.api.enterprises import EnterpriseViewSet
+from diagnosis.api.findings import RecommendationViewSet
 from diagnosis.api.portal import (
     ContactCorrectionViewSet,
     DiagnosisCommentViewSet,
@@ -26,5 +29,10 @@ router.register("self-assessments", SelfAssessmentViewSet, basename="api-self-as
 router.register("contact-corrections", ContactCorrectionViewSet, basename="api-contact-correction")
 router.register("enterprise-requests", EnterpriseRequestViewSet, basename="api-enterprise-request")
 router.register("diagnosis-comments", DiagnosisCommentViewSet, basename="api-diagnosis-comment")
+router.register(
+    r"diagnoses/(?P<diagnosis_pk>[^/.]+)/recommendations",
+    RecommendationViewSet,
+    basename="api-recommendation",
+)
 
 urlpatterns = router.urls + assignment_urlpatterns

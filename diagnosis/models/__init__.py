@@ -1,4 +1,4 @@
-"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← portal ← projects)."""
+"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← findings ← portal ← projects)."""
 
 from diagnosis.models.assessment import (  # noqa: F401
     AssessmentModel,
@@ -34,6 +34,11 @@ from diagnosis.models.enterprises import (  # noqa: F401
     EnterpriseChange,
     EnterpriseQuerySet,
     ImportJob,
+)
+from diagnosis.models.findings import (  # noqa: F401
+    FindingRule,
+    Interpretation,
+    Recommendation,
 )
 from diagnosis.models.portal import (  # noqa: F401
     CONTACT_FIELDS,

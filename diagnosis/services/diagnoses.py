@@ -19,11 +19,16 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
   its transaction): layers above this one (the enterprise's self-assessment in
   ``diagnosis.services.portal``) prefill the new draft through ``diagnosis_prefill`` without this
   module importing them.
+- Subdomains above this one that must act on a submission or a correction (the findings: first
+  recommendations; the correction keeps them) register with ``on_submit`` / ``on_correct``; the
+  hooks run inside the step's transaction, after it is written, so this module never imports
+  upwards.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,6 +61,26 @@ from diagnosis.services.enterprises import enterprise_record_diagnosis
 
 Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
+#: Called as ``hook(actor=…, diagnosis=…)`` by ``diagnosis_submit`` (see ``on_submit``).
+SUBMIT_HOOKS: list[Callable] = []
+#: Called as ``hook(actor=…, old=…, new=…)`` by ``diagnosis_correct`` (see ``on_correct``).
+CORRECT_HOOKS: list[Callable] = []
+
+
+def on_submit(hook: Callable) -> Callable:
+    """Register ``hook`` to run when a diagnosis is submitted or resubmitted (once per function)."""
+    if hook not in SUBMIT_HOOKS:
+        SUBMIT_HOOKS.append(hook)
+    return hook
+
+
+def on_correct(hook: Callable) -> Callable:
+    """Register ``hook`` to run when a correction of an issued diagnosis is started (once per function)."""
+    if hook not in CORRECT_HOOKS:
+        CORRECT_HOOKS.append(hook)
+    return hook
+
+
 #: Raw figures: non-negative, at most this many digits before the point and ``POINTS`` decimals.
 FIGURE_INTEGER_DIGITS = 12
 
@@ -419,6 +444,8 @@ def diagnosis_submit(*, actor, diagnosis: Diagnosis, comment: str = "") -> Diagn
     diagnosis.submitted_at = timezone.now()
     diagnosis.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(diagnosis, Action.RESUBMIT if resubmit else Action.SUBMIT, actor, comment.strip())
+    for hook in SUBMIT_HOOKS:
+        hook(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
@@ -582,4 +609,6 @@ def diagnosis_correct(*, actor, diagnosis: Diagnosis, reason: str) -> Diagnosis:
     )
     _event(new, Action.CORRECT, actor, reason)
     _event(old, Action.CORRECT, actor, reason)
+    for hook in CORRECT_HOOKS:
+        hook(actor=actor, old=old, new=new)
     return new

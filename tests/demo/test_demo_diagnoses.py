@@ -118,3 +118,18 @@ def test_the_demo_enterprise_has_its_portal(client, demo):
     client.force_login(owner)
     page = client.get(reverse("diagnosis:portal"))
     assert page.status_code == 200 and "自评" in page.content.decode()
+
+
+def test_the_demo_clinics_submitted_diagnoses_have_recommendations(demo, client):
+    clinic = User.objects.get(username="zhensuo")
+    own = Diagnosis.objects.filter(organisation=clinic.organisation)
+    for diagnosis in own.exclude(status=Status.DRAFT):
+        assert diagnosis.recommendations.exists(), diagnosis.status
+    assert not own.get(status=Status.DRAFT).recommendations.exists()
+    issued = Diagnosis.objects.filter(
+        enterprise__accounts__user__username="qiye", status=Status.ISSUED
+    ).first()
+    assert issued.recommendations.exists()
+    client.force_login(User.objects.get(username="qiye"))
+    page = client.get(reverse("diagnosis:diagnosis_detail", args=[issued.pk])).content.decode()
+    assert 'data-testid="roadmap"' in page and 'data-testid="interpretation-band"' in page

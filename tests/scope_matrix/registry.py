@@ -117,6 +117,18 @@ def _qualification(q) -> dict:
     return {"pk": q.provider_id, "qpk": q.pk}
 
 
+def _recommendation(r) -> dict:
+    return {"pk": r.diagnosis_id, "rec_id": r.pk}
+
+
+def _in_diagnosis(d) -> dict:
+    return {"diagnosis_pk": d.pk}
+
+
+def _api_recommendation(r) -> dict:
+    return {"diagnosis_pk": r.diagnosis_id, "pk": r.pk}
+
+
 def _action(action):
     return lambda s: {"pk": s.pk, "action": action}
 
@@ -304,6 +316,52 @@ ROUTES: list[Route] = [
         ok=302,
         kwargs=_comment,
         data={"text": "矩阵答复"},
+    ),
+    # --- findings and recommendations (the diagnosing clinic, while the diagnosis is editable) ---
+    page("diagnosis:recommendations", kind="diagnosis_draft", allowed=CLINIC),
+    # the world's drafts have no scores yet: generating says so and writes nothing
+    page("diagnosis:recommendations_generate", "POST", kind="diagnosis_draft", allowed=CLINIC, ok=302),
+    page("diagnosis:recommendation_add", kind="diagnosis_draft", allowed=CLINIC),
+    page(
+        "diagnosis:recommendation_add",
+        "POST",
+        kind="diagnosis_draft",
+        allowed=CLINIC,
+        ok=302,
+        data={"title": "矩阵新建议", "priority": "2", "impact": "2", "effort": "2"},
+    ),
+    page("diagnosis:recommendation_edit", kind="recommendation", allowed=CLINIC, kwargs=_recommendation),
+    page(
+        "diagnosis:recommendation_edit",
+        "POST",
+        kind="recommendation",
+        allowed=CLINIC,
+        ok=302,
+        kwargs=_recommendation,
+        data=lambda r: {
+            "title": "矩阵改建议",
+            "priority": "1",
+            "impact": "3",
+            "effort": "1",
+            "revision": r.revision,
+        },
+    ),
+    page(
+        "diagnosis:recommendation_delete",
+        "POST",
+        kind="recommendation",
+        allowed=CLINIC,
+        ok=302,
+        kwargs=_recommendation,
+    ),
+    page(
+        "diagnosis:recommendation_move",
+        "POST",
+        kind="recommendation",
+        allowed=CLINIC,
+        ok=302,
+        kwargs=_recommendation,
+        data={"direction": "down"},
     ),
     # --- the provider pool -----------------------------------------------------------------------
     page("providers:provider_list", kind="provider", rows=True),
@@ -507,6 +565,44 @@ ROUTES: list[Route] = [
         data=lambda d: {"diagnosis": d.pk, "text": "矩阵接口意见"},
     ),
     api("api-diagnosis-comment-detail", kind="diagnosis_comment"),
+    # --- API: recommendations (read: whoever sees the diagnosis; write: its clinic, while editable)
+    api("api-recommendation-list", kind="diagnosis_issued", kwargs=_in_diagnosis),
+    api("api-recommendation-list", kind="diagnosis_draft", kwargs=_in_diagnosis),
+    api(
+        "api-recommendation-list",
+        "POST",
+        kind="diagnosis_draft",
+        allowed=CLINIC,
+        ok=201,
+        kwargs=_in_diagnosis,
+        data={"title": "矩阵接口建议"},
+    ),
+    api("api-recommendation-detail", kind="recommendation", kwargs=_api_recommendation),
+    api(
+        "api-recommendation-detail",
+        "PATCH",
+        kind="recommendation",
+        allowed=CLINIC,
+        kwargs=_api_recommendation,
+        data=lambda r: {"revision": r.revision, "title": "矩阵接口改"},
+    ),
+    api(
+        "api-recommendation-detail",
+        "DELETE",
+        kind="recommendation",
+        allowed=CLINIC,
+        ok=204,
+        kwargs=_api_recommendation,
+    ),
+    # no scores yet: 400, nothing written
+    api(
+        "api-recommendation-generate",
+        "POST",
+        kind="diagnosis_draft",
+        allowed=CLINIC,
+        ok=400,
+        kwargs=_in_diagnosis,
+    ),
     api("api-provider-list", kind="provider", rows=True),
     api("api-provider-detail", kind="provider"),
     api("api-provider-transition", "POST", kind="provider", allowed=SUSPENDERS, data=TRANSITION),

@@ -23,6 +23,7 @@ from diagnosis.models import (
     Engagement,
     EnterpriseRequest,
     ImportJob,
+    Recommendation,
     SelfAssessment,
     Visit,
     VisitAttachment,
@@ -90,6 +91,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "correction": (OFFICERS | {"enterprise_user"}, PROVINCE_ROLES),
     "enterprise_request": (OFFICERS | {"commissioner", "enterprise_user"}, PROVINCE_ROLES),
     "diagnosis_comment": (_SIGNED_IN, PROVINCE_ROLES),
+    # a recommendation of the clinic's draft vs one of the 浔阳 draft: as their diagnoses
+    "recommendation": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     # a public-form submission held apart for each provider: the province decides, nobody else sees it
     "held_application": (PROVINCE_ROLES, PROVINCE_ROLES),
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
@@ -289,6 +292,14 @@ def build_scope_world() -> ScopeWorld:
         diagnosis(ent_out, far_centre_org, S.SUBMITTED, "ZDMXSUBOUT"),
         "ZDMXSUBIN",
         "ZDMXSUBOUT",
+    )
+    draft_in, draft_out = sw.objects["diagnosis_draft"]["in"], sw.objects["diagnosis_draft"]["out"]
+    put(
+        "recommendation",
+        Recommendation.objects.create(diagnosis=draft_in, title="矩阵东湖建议", position=1),
+        Recommendation.objects.create(diagnosis=draft_out, title="矩阵浔阳建议", position=1),
+        "矩阵东湖建议",
+        "矩阵浔阳建议",
     )
 
     # the portal (rows written directly, in the states the routes act on)
