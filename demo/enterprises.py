@@ -530,6 +530,8 @@ def _user_fields(spec: DemoUser, regions: dict[str, Region], organisations: dict
         "is_superuser": spec.superuser,
         "is_staff": spec.superuser,
         "is_active": True,
+        # a reserved domain (RFC 2606): the demo's reminders are "e-mailed" into var/mail/
+        "email": f"{spec.username}@example.org",
     }
 
 

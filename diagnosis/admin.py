@@ -124,9 +124,9 @@ class NeedTagAdmin(admin.ModelAdmin):
     """The visit form's need tags: data the province keeps (deactivate rather than delete a tag
     that visits already carry)."""
 
-    list_display = ("name", "code", "position", "active")
+    list_display = ("name", "name_en", "code", "position", "active")
     list_editable = ("position", "active")
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
 
 
 @admin.register(RevisitInterval)

@@ -11,7 +11,7 @@ def add_tags(apps, schema_editor):
 def remove_tags(apps, schema_editor):
     from diagnosis.services.visits import DEFAULT_NEED_TAGS
 
-    apps.get_model("diagnosis", "NeedTag").objects.filter(code__in=[c for c, _n in DEFAULT_NEED_TAGS]).delete()
+    apps.get_model("diagnosis", "NeedTag").objects.filter(code__in=[c for c, *_rest in DEFAULT_NEED_TAGS]).delete()
 
 
 class Migration(migrations.Migration):

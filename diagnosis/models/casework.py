@@ -119,6 +119,7 @@ class NeedTag(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     active = models.BooleanField(_("可选"), default=True)
 
@@ -128,6 +129,15 @@ class NeedTag(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English when there is one, else the Chinese name)."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

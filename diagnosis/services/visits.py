@@ -73,28 +73,34 @@ def _attach(visit: Visit, attachments) -> None:
 
 #: The need tags a fresh database starts with (migration 0013); the province edits them in the admin.
 DEFAULT_NEED_TAGS = [
-    ("cloud", "上云用云"),
-    ("equipment_networking", "设备联网"),
-    ("mes", "生产管控（MES）"),
-    ("erp", "经营管理（ERP）"),
-    ("quality", "质量追溯"),
-    ("warehouse", "仓储物流"),
-    ("energy", "能耗管理"),
-    ("design", "研发设计"),
-    ("security", "网络与数据安全"),
-    ("financing", "融资支持"),
-    ("talent", "人才培训"),
-    ("policy", "政策咨询"),
-    ("diagnosis", "诊断服务"),
+    ("cloud", "上云用云", "Cloud adoption"),
+    ("equipment_networking", "设备联网", "Equipment networking"),
+    ("mes", "生产管控（MES）", "Production control (MES)"),
+    ("erp", "经营管理（ERP）", "Business management (ERP)"),
+    ("quality", "质量追溯", "Quality traceability"),
+    ("warehouse", "仓储物流", "Warehousing and logistics"),
+    ("energy", "能耗管理", "Energy management"),
+    ("design", "研发设计", "R&D and design"),
+    ("security", "网络与数据安全", "Network and data security"),
+    ("financing", "融资支持", "Financing"),
+    ("talent", "人才培训", "Skills and training"),
+    ("policy", "政策咨询", "Policy advice"),
+    ("diagnosis", "诊断服务", "Diagnosis"),
 ]
 
 
 def need_tags_load(model=NeedTag) -> int:
-    """Create the default need tags that are missing (by code); returns how many were created.
-    ``model`` lets a migration pass its historical class."""
+    """Create the default need tags that are missing (by code), and give existing ones their
+    English name where they have none; returns how many were created. ``model`` lets a migration
+    pass its historical class."""
+    has_english = any(f.name == "name_en" for f in model._meta.get_fields())  # not before migration 0018
     created = 0
-    for position, (code, name) in enumerate(DEFAULT_NEED_TAGS):
-        created += model.objects.get_or_create(code=code, defaults={"name": name, "position": position})[1]
+    for position, (code, name, name_en) in enumerate(DEFAULT_NEED_TAGS):
+        defaults = {"name": name, "position": position} | ({"name_en": name_en} if has_english else {})
+        tag, made = model.objects.get_or_create(code=code, defaults=defaults)
+        created += made
+        if has_english and not made and not tag.name_en:
+            model.objects.filter(pk=tag.pk).update(name_en=name_en)
     return created
 
 

@@ -81,3 +81,18 @@ def test_the_api_takes_and_gives_tag_codes(world):
     ]
     body["need_tags"] = ["nope"]
     assert api.post("/api/v1/visits/", body, format="json").status_code == 400
+
+
+def test_need_tags_read_in_the_readers_language(client, world):
+    from django.utils import translation
+
+    tag = NeedTag.objects.get(code="mes")
+    assert tag.name_en == "Production control (MES)"  # filled by migration 0018
+    with translation.override("en"):
+        assert str(tag) == "Production control (MES)"
+    with translation.override("zh-hans"):
+        assert str(tag) == "生产管控（MES）"
+    client.force_login(world.users["commissioner"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("diagnosis:visit_log", args=[world.ent_donghu.pk])).content.decode()
+    assert "Production control (MES)" in page and "生产管控（MES）" not in page
