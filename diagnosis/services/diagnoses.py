@@ -15,14 +15,12 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 - Issued diagnoses are read-only. ``diagnosis_correct`` starts a new draft from an issued one,
   with its answers, ``supersedes`` pointing at it and the reason; the old one is kept.
 - Every step writes a ``DiagnosisEvent`` (who, when, comment, per-question comments).
-- ``diagnosis_start`` then calls every function registered with ``register_start_hook`` (inside
-  its transaction): layers above this one (the enterprise's self-assessment in
-  ``diagnosis.services.portal``) prefill the new draft through ``diagnosis_prefill`` without this
-  module importing them.
-- Subdomains above this one that must act on a submission or a correction (the findings: first
-  recommendations; the correction keeps them) register with ``on_submit`` / ``on_correct``; the
-  hooks run inside the step's transaction, after it is written, so this module never imports
-  upwards.
+- Subdomains above this one act on a step without this module importing them: they register a
+  function with ``on_start`` (the portal prefills the new draft from the enterprise's
+  self-assessment through ``diagnosis_prefill``), ``on_submit`` (the findings write the first
+  recommendations) or ``on_correct`` (the correction keeps them). One registry (``_Hooks``): each
+  function once (by module and name, so a re-imported module does not register twice), run in
+  registration order inside the step's transaction, after the step is written.
 """
 
 from __future__ import annotations
@@ -61,40 +59,36 @@ from diagnosis.services.enterprises import enterprise_record_diagnosis
 
 Status = Diagnosis.Status
 Action = DiagnosisEvent.Action
-#: Called as ``hook(actor=…, diagnosis=…)`` by ``diagnosis_submit`` (see ``on_submit``).
-SUBMIT_HOOKS: list[Callable] = []
-#: Called as ``hook(actor=…, old=…, new=…)`` by ``diagnosis_correct`` (see ``on_correct``).
-CORRECT_HOOKS: list[Callable] = []
 
 
-def on_submit(hook: Callable) -> Callable:
-    """Register ``hook`` to run when a diagnosis is submitted or resubmitted (once per function)."""
-    if hook not in SUBMIT_HOOKS:
-        SUBMIT_HOOKS.append(hook)
-    return hook
+class _Hooks:
+    """Functions run at one step of the workflow (see the module): register with the instance as
+    a decorator, run with ``run(**kwargs)``."""
+
+    def __init__(self) -> None:
+        self.functions: list[Callable] = []
+
+    def __call__(self, fn: Callable) -> Callable:
+        key = (fn.__module__, fn.__qualname__)
+        self.functions[:] = [f for f in self.functions if (f.__module__, f.__qualname__) != key]
+        self.functions.append(fn)
+        return fn
+
+    def run(self, **kwargs) -> None:
+        for fn in list(self.functions):
+            fn(**kwargs)
 
 
-def on_correct(hook: Callable) -> Callable:
-    """Register ``hook`` to run when a correction of an issued diagnosis is started (once per function)."""
-    if hook not in CORRECT_HOOKS:
-        CORRECT_HOOKS.append(hook)
-    return hook
+#: ``fn(actor=…, diagnosis=…)`` after ``diagnosis_start`` created a draft.
+on_start = _Hooks()
+#: ``fn(actor=…, diagnosis=…)`` when a diagnosis is submitted or resubmitted.
+on_submit = _Hooks()
+#: ``fn(actor=…, old=…, new=…)`` when a correction of an issued diagnosis is started.
+on_correct = _Hooks()
 
 
 #: Raw figures: non-negative, at most this many digits before the point and ``POINTS`` decimals.
 FIGURE_INTEGER_DIGITS = 12
-
-
-#: Called as ``hook(actor=…, diagnosis=…)`` after ``diagnosis_start`` created a draft.
-_start_hooks: list = []
-
-
-def register_start_hook(fn):
-    """Run ``fn(actor=…, diagnosis=…)`` after each new diagnosis is started (once per function)."""
-    key = (fn.__module__, fn.__qualname__)
-    _start_hooks[:] = [f for f in _start_hooks if (f.__module__, f.__qualname__) != key]
-    _start_hooks.append(fn)
-    return fn
 
 
 def _event(diagnosis, action, actor, comment="", question_comments=None) -> DiagnosisEvent:
@@ -174,8 +168,7 @@ def diagnosis_start(
     diagnosis.save()
     _number(diagnosis)
     _event(diagnosis, Action.CREATE, actor)
-    for hook in _start_hooks:
-        hook(actor=actor, diagnosis=diagnosis)
+    on_start.run(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
@@ -444,8 +437,7 @@ def diagnosis_submit(*, actor, diagnosis: Diagnosis, comment: str = "") -> Diagn
     diagnosis.submitted_at = timezone.now()
     diagnosis.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(diagnosis, Action.RESUBMIT if resubmit else Action.SUBMIT, actor, comment.strip())
-    for hook in SUBMIT_HOOKS:
-        hook(actor=actor, diagnosis=diagnosis)
+    on_submit.run(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
@@ -609,6 +601,5 @@ def diagnosis_correct(*, actor, diagnosis: Diagnosis, reason: str) -> Diagnosis:
     )
     _event(new, Action.CORRECT, actor, reason)
     _event(old, Action.CORRECT, actor, reason)
-    for hook in CORRECT_HOOKS:
-        hook(actor=actor, old=old, new=new)
+    on_correct.run(actor=actor, old=old, new=new)
     return new

@@ -10,7 +10,7 @@ Contract (models: ``diagnosis.models.portal``):
   answers checked with ``diagnosis.services.diagnoses.clean_answers`` against the model version
   and scored with ``diagnosis.scoring.score`` (exact decimals). ``self_assessment_submit`` needs
   every question answered and every scenario rated. A new draft starts from the last submitted one.
-- ``self_assessment_prefill`` is registered with ``diagnoses.register_start_hook``: a diagnosis
+- ``self_assessment_prefill`` is registered with ``diagnoses.on_start``: a diagnosis
   started on the model version of the enterprise's latest submitted self-assessment starts from
   its answers, and its events say so.
 - ``contact_correction_accept`` applies the proposed values through
@@ -155,7 +155,7 @@ def latest_submitted(enterprise: Enterprise, model_id: int | None = None) -> Sel
     return qs.order_by("-submitted_at", "-id").first()
 
 
-@diagnoses.register_start_hook
+@diagnoses.on_start
 def self_assessment_prefill(*, actor, diagnosis: Diagnosis) -> bool:
     """Start a new diagnosis from the enterprise's latest submitted self-assessment on the same
     model version, if there is one (see the module's contract)."""
