@@ -63,8 +63,10 @@ class DiagnosisSerializer(serializers.ModelSerializer):
         return exact(obj.total_score)
 
 
-class AnswersInputSerializer(serializers.Serializer):
-    revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+class QuestionnaireInputSerializer(serializers.Serializer):
+    """The questionnaire's answers as the API takes them (a diagnosis' and a self-assessment's):
+    option keys per question, raw figures per band question, a level 0–4 per scenario."""
+
     answers = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(max_length=10), max_length=50), required=False
     )
@@ -74,6 +76,10 @@ class AnswersInputSerializer(serializers.Serializer):
     scenarios = serializers.DictField(
         child=serializers.IntegerField(min_value=0, max_value=4), required=False
     )
+
+
+class AnswersInputSerializer(QuestionnaireInputSerializer):
+    revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     examiners = serializers.CharField(max_length=200, required=False, allow_blank=True)
     onsite_start = serializers.DateField(required=False, allow_null=True)
     onsite_end = serializers.DateField(required=False, allow_null=True)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from core.pagination import KeysetPagination
+from diagnosis.api.diagnoses import QuestionnaireInputSerializer
 from diagnosis.models import ContactCorrection, DiagnosisComment, EnterpriseRequest, SelfAssessment
 from diagnosis.models.portal import TEXT_MAX
 from diagnosis.scoring import decimal_text
@@ -61,16 +62,8 @@ class SelfAssessmentSerializer(serializers.ModelSerializer):
         return True
 
 
-class SelfAssessmentInputSerializer(serializers.Serializer):
-    answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(max_length=10), max_length=50), required=False
-    )
-    figures = serializers.DictField(
-        child=serializers.DictField(child=serializers.CharField(max_length=40)), required=False
-    )
-    scenarios = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=4), required=False
-    )
+class SelfAssessmentInputSerializer(QuestionnaireInputSerializer):
+    """A self-assessment's answers: the diagnosis questionnaire without its revision guard."""
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
