@@ -229,8 +229,9 @@ class DiagnosisComment(models.Model):
     """A comment of the enterprise on an issued diagnosis' findings, or a reply to one."""
 
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="comments")
-    #: What the comment is about: ``""`` (the diagnosis as a whole), or a dimension or scenario code
-    #: of the diagnosis' model (``diagnosis.services.portal.comment_about_choices``).
+    #: What the comment is about: ``""`` (the diagnosis as a whole), one of its recommendations
+    #: (``rec:<id>``), or a dimension or scenario code of the diagnosis' model
+    #: (``diagnosis.services.portal.comment_about_choices``).
     about = models.CharField(_("针对"), max_length=60, blank=True)
     text = models.TextField(_("内容"), max_length=TEXT_MAX)
     reply_to = models.ForeignKey(

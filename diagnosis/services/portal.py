@@ -320,11 +320,20 @@ def enterprise_request_reply(
 
 
 def comment_about_choices(diagnosis: Diagnosis) -> list[tuple[str, str]]:
-    """What a comment on ``diagnosis`` may be about: ``""`` (the whole), each dimension and each
-    scenario of its model version, as ``(code, label)``. The one list the form and the checks use."""
+    """What a comment on ``diagnosis`` may be about: ``""`` (the whole), each of its
+    recommendations (``rec:<id>``), each dimension and each scenario of its model version, as
+    ``(code, label)``. The one list the form and the checks use (one query for the
+    recommendations)."""
+    from diagnosis.models import Recommendation
+
     spec = model_spec(diagnosis.model)
+    recommendations = Recommendation.objects.filter(diagnosis=diagnosis).order_by("position", "pk")
     return [
         ("", _("整体诊断结论")),
+        *(
+            (f"rec:{r.pk}", _("建议 %(n)d：%(title)s") % {"n": n, "title": r.title})
+            for n, r in enumerate(recommendations.only("pk", "title"), start=1)
+        ),
         *((d.code, _("维度：%(name)s") % {"name": d.name}) for d in spec.dimensions),
         *((s.code, _("场景：%(name)s") % {"name": s.name}) for s in spec.scenarios),
     ]

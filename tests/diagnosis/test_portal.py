@@ -370,3 +370,23 @@ def test_portal_page_shows_issued_diagnoses_never_drafts(world, spec):
     assert "#benchmark" in body and 'data-testid="confirm-link"' in body
     for role in ("clinic_staff", "county_officer", "commissioner"):
         assert world_client(world, role).get(reverse("diagnosis:portal")).status_code == 404
+
+
+def test_a_comment_can_be_about_one_recommendation(world, spec, client):
+    from diagnosis.models import Recommendation
+
+    user = world.users["enterprise_user"]
+    diagnosis = issued(world, spec)
+    mine = Recommendation.objects.create(diagnosis=diagnosis, title="上线设备联网平台", position=1)
+    other = Recommendation.objects.create(diagnosis=issued(world, spec), title="别家的建议", position=1)
+    choices = dict(services.comment_about_choices(diagnosis))
+    assert choices[f"rec:{mine.pk}"] == "建议 1：上线设备联网平台"
+    comment = services.diagnosis_comment_add(
+        actor=user, diagnosis=diagnosis, text="预算偏高", about=f"rec:{mine.pk}"
+    )
+    assert comment.about == f"rec:{mine.pk}"
+    with pytest.raises(ValidationError):  # another diagnosis' recommendation
+        services.diagnosis_comment_add(actor=user, diagnosis=diagnosis, text="x", about=f"rec:{other.pk}")
+    client.force_login(user)
+    page = client.get(reverse("diagnosis:diagnosis_comments", args=[diagnosis.pk])).content.decode()
+    assert "建议 1：上线设备联网平台" in page and "预算偏高" in page
