@@ -79,6 +79,8 @@ class SelfAssessment(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    #: Counts saves: a form carries the draft's ``stamp`` so a save from a stale page is refused.
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -104,6 +106,11 @@ class SelfAssessment(models.Model):
                 fields=["enterprise"], condition=Q(status="draft"), name="one_draft_self_assessment"
             )
         ]
+
+    @property
+    def stamp(self) -> str:
+        """What a form opened on this draft carries back: ``"<id>:<revision>"``."""
+        return f"{self.pk}:{self.revision}"
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.status} {self.total_score}"

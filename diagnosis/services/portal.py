@@ -100,13 +100,26 @@ def self_assessment_save(
     answers: dict,
     figures: dict | None = None,
     scenarios: dict | None = None,
+    stamp: str | None = None,
 ) -> SelfAssessment:
     """Save the questionnaire into the enterprise's draft self-assessment (made when there is
-    none, on the default model); every problem at once, keyed by question or scenario code."""
+    none, on the default model); every problem at once, keyed by question or scenario code.
+
+    ``stamp``: what the form was opened on — the draft's ``stamp``, or ``""`` for no draft. When
+    given and the draft has changed since (another of the enterprise's users saved or submitted
+    it, or started one), the save is refused (code ``stale``) and nothing is written, so nobody's
+    answers are silently overwritten. ``None`` (API callers that send no stamp) skips the check."""
     if not can_fill_self_assessment(actor, enterprise):
         raise PermissionDenied(_("只有企业自己的用户可以填写企业自评。"))
     Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # one draft at a time
     assessment = SelfAssessment.objects.filter(enterprise=enterprise, status=SA.DRAFT).first()
+    if stamp is not None and stamp != (assessment.stamp if assessment else ""):
+        raise ValidationError(
+            _(
+                "这份自评在您打开之后已被本企业其他用户保存或提交。您填写的内容仍在页面上，请核对最新内容后再保存。"
+            ),
+            code="stale",
+        )
     if assessment is None:
         assessment = SelfAssessment(enterprise=enterprise, created_by=actor)
         if assessment.model_id is None:
@@ -117,6 +130,8 @@ def self_assessment_save(
         model_spec(assessment.model), answers or {}, figures or {}, scenarios or {}
     )
     _scored(assessment, keys, clean_figures, levels)
+    if assessment.pk:
+        assessment.revision += 1
     assessment.full_clean()
     assessment.save()
     return assessment

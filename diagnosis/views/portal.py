@@ -115,6 +115,7 @@ def _assessment_page(request, enterprise, *, questionnaire, errors, general, ass
             "general_errors": general,
             "has_errors": bool(errors or general),
             "missing": services.self_assessment_missing(assessment) if assessment and status == 200 else [],
+            "stamp": assessment.stamp if assessment else "",
         },
         status=status,
     )
@@ -150,6 +151,7 @@ def self_assessment_edit_view(request):
             answers=questionnaire.answers,
             figures=questionnaire.figures,
             scenarios=questionnaire.scenarios,
+            stamp=request.POST.get("stamp", ""),
         )
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}

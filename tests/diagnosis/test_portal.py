@@ -390,3 +390,31 @@ def test_a_comment_can_be_about_one_recommendation(world, spec, client):
     client.force_login(user)
     page = client.get(reverse("diagnosis:diagnosis_comments", args=[diagnosis.pk])).content.decode()
     assert "建议 1：上线设备联网平台" in page and "预算偏高" in page
+
+
+def test_a_stale_self_assessment_save_is_refused_and_keeps_the_input(world, spec, client):
+    """Two users of one enterprise: the second save from a page opened before the first is refused."""
+    from diagnosis.models import SelfAssessment
+
+    user = world.users["enterprise_user"]
+    question = next(iter(spec.questions.values()))
+    option = question.options[0].key
+    client.force_login(user)
+    url = reverse("diagnosis:portal_self_assessment")
+    page = client.get(url).content.decode()
+    assert 'name="stamp" value=""' in page
+    assert client.post(url, {"stamp": "", f"q-{question.code}": option, "save": "1"}).status_code == 302
+    draft = SelfAssessment.objects.get()
+    stamp = draft.stamp
+    # someone else saves the same draft meanwhile
+    services.self_assessment_save(actor=user, enterprise=world.ent_donghu, answers={}, stamp=stamp)
+    draft.refresh_from_db()
+    assert draft.revision == 1
+    response = client.post(url, {"stamp": stamp, f"q-{question.code}": option, "save": "1"})
+    assert response.status_code == 400 and "已被本企业其他用户保存或提交" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.revision == 1 and draft.answers == {}  # nothing written
+    assert f'name="q-{question.code}" value="{option}" checked' in response.content.decode()  # input kept
+    # a page opened with no draft, while one was started meanwhile: refused too
+    with pytest.raises(ValidationError):
+        services.self_assessment_save(actor=user, enterprise=world.ent_donghu, answers={}, stamp="")
