@@ -107,13 +107,13 @@ class SelfAssessment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.status} {self.total_score}"
+
     @property
     def stamp(self) -> str:
         """What a form opened on this draft carries back: ``"<id>:<revision>"``."""
         return f"{self.pk}:{self.revision}"
-
-    def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.status} {self.total_score}"
 
     def dimension_scores(self) -> dict[str, Decimal]:
         return {code: Decimal(value) for code, value in (self.dimensions or {}).items()}
