@@ -238,7 +238,7 @@ def contact_correction_propose(
 
 def _decidable(actor, correction: ContactCorrection, wanted: str) -> ContactCorrection:
     correction = (
-        ContactCorrection.objects.select_for_update()
+        ContactCorrection.objects.select_for_update(of=("self",))
         .select_related("enterprise__county")
         .get(pk=correction.pk)
     )
@@ -315,7 +315,7 @@ def enterprise_request_reply(
 ) -> EnterpriseRequest:
     """Answer an open (or answered) request; ``close`` marks it done. Closed requests are final."""
     request = (
-        EnterpriseRequest.objects.select_for_update()
+        EnterpriseRequest.objects.select_for_update(of=("self",))  # the commissioner join is outer
         .select_related("enterprise__county", "enterprise__commissioner")
         .get(pk=request.pk)
     )
