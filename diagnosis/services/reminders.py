@@ -83,8 +83,14 @@ def reminder_message(commissioner, day: datetime.date, intervals: dict) -> tuple
     if stale["count"]:
         lines.append(_("超过走访间隔未走访的企业 %(n)d 家：") % {"n": stale["count"]})
         for row in stale["rows"]:
-            last = row["last_visit"].isoformat() if row["last_visit"] else _("从未走访")
-            lines.append(_("· %(name)s，上次走访 %(last)s") % {"name": row["enterprise"].name, "last": last})
+            if row["last_visit"]:
+                line = _("· %(name)s，上次走访 %(last)s") % {
+                    "name": row["enterprise"].name,
+                    "last": row["last_visit"].isoformat(),
+                }
+            else:
+                line = _("· %(name)s，从未走访") % {"name": row["enterprise"].name}
+            lines.append(line)
         if stale["count"] > len(stale["rows"]):
             lines.append(_("……另有 %(n)d 家") % {"n": stale["count"] - len(stale["rows"])})
     title = _("%(day)s 走访提醒：跟进 %(due)d 项，待走访 %(stale)d 家") % {

@@ -32,10 +32,11 @@ PAGES = {
     "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
     "county_officer": ("dh_county", [
         "/", "/enterprises/", "/enterprises/assign/", "/providers/commissioners/", "/enterprises/corrections/",
-        "/enterprises/requests/",
+        "/enterprises/requests/", "/enterprises/follow-ups/overdue/",
     ]),
     "commissioner": ("dh_comm", [
         "/", "/enterprises/caseload/", "/enterprises/{ent}/", "/enterprises/{ent}/visits/", "/enterprises/{ent}/visits/new/",
+        "/accounts/notifications/",
     ]),
     "clinic_staff": ("clinic1", ["/", "/enterprises/", "/enterprises/{ent}/", "/providers/clinics/"]),
     "provider_staff": ("prov_staff", [
@@ -99,6 +100,10 @@ def busy_world(world):
         kind="need",
         text="希望实现主要生产设备联网和生产数据自动采集" * 3,
     )
+    # the commissioner's daily reminders (a long notification on their notifications page)
+    from diagnosis.services.reminders import reminders_run
+
+    reminders_run(day=today)
     return world
 
 
