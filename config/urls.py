@@ -9,6 +9,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import home_view
+from diagnosis.views.reports import report_verify_view
 
 # The docs page under the site's Content-Security-Policy: Swagger UI's own script is served as a
 # file (the "split" view, ``?script``), so script-src stays 'self'; its page template carries a
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs_view, name="api-docs"),
+    path("verify/", report_verify_view, name="report_verify"),
     path("admin/", admin.site.urls),
 ]
 

@@ -627,7 +627,13 @@ def reset_activity() -> int:
     from demo.enterprises import seeded_enterprises
 
     seeded = seeded_enterprises().values("pk")
+    from diagnosis.models import DiagnosisReport
+
     removed = TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
+    reports = DiagnosisReport.objects.filter(diagnosis__enterprise__in=seeded)
+    for report in reports.exclude(file=""):
+        report.file.delete(save=False)
+    removed += reports.delete()[0]
     removed += Diagnosis.objects.filter(enterprise__in=seeded).delete()[0]
     removed += ProviderRating.objects.filter(enterprise__in=seeded).delete()[0]
     from diagnosis.models import VisitAttachment, VisitDraft

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from diagnosis.views import assignment, diagnoses, engagements, enterprises, findings, imports, portal, visits
+from diagnosis.views import (
+    assignment,
+    diagnoses,
+    engagements,
+    enterprises,
+    findings,
+    imports,
+    portal,
+    reports,
+    visits,
+)
 
 app_name = "diagnosis"
 
@@ -61,6 +71,11 @@ urlpatterns = [
     path("diagnoses/<int:pk>/confirm/", diagnoses.diagnosis_confirm_view, name="diagnosis_confirm"),
     path("diagnoses/<int:pk>/dispute/", diagnoses.diagnosis_dispute_view, name="diagnosis_dispute"),
     path("diagnoses/<int:pk>/correct/", diagnoses.diagnosis_correct_view, name="diagnosis_correct"),
+    # the report (一企一诊断书)
+    path("diagnoses/<int:pk>/report/", reports.report_download_view, name="report_download"),
+    path("diagnoses/<int:pk>/report/generate/", reports.report_generate_view, name="report_generate"),
+    path("diagnoses/<int:pk>/report/status/", reports.report_status_view, name="report_status"),
+    path("diagnoses/<int:pk>/reports/<int:report_id>/", reports.report_version_view, name="report_version"),
     path("diagnoses/<int:pk>/comments/", portal.diagnosis_comments_view, name="diagnosis_comments"),
     path(
         "diagnoses/<int:pk>/comments/<int:comment_id>/reply/",

@@ -1,4 +1,4 @@
-"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← findings ← portal ← projects)."""
+"""The casework models, one module per subdomain (enterprises ← casework ← assessment ← diagnoses ← findings ← portal ← projects ← reports)."""
 
 from diagnosis.models.assessment import (  # noqa: F401
     AssessmentModel,
@@ -51,3 +51,4 @@ from diagnosis.models.projects import (  # noqa: F401
     ProviderRating,
     TransformationProject,
 )
+from diagnosis.models.reports import DiagnosisReport  # noqa: F401

@@ -101,11 +101,15 @@ def _scores(diagnosis: Diagnosis) -> dict[tuple[str, str], Decimal]:
 
 
 def diagnosis_report(*, actor, diagnosis: Diagnosis) -> dict:
+    """What the result page shows of ``diagnosis``. ``actor=None`` is the report renderer: the
+    previous diagnosis of the same enterprise is read without a scope (the report is the
+    enterprise's own document, and its previous result is part of it)."""
     spec = model_spec(diagnosis.model)
     scores = _scores(diagnosis)
     previous = None
     if diagnosis.previous_id:
-        previous = Diagnosis.objects.visible_to(actor).filter(pk=diagnosis.previous_id).first()
+        base = Diagnosis.objects.all() if actor is None else Diagnosis.objects.visible_to(actor)
+        previous = base.filter(pk=diagnosis.previous_id).first()
     before = _scores(previous) if previous else {}
     dimensions = []
     for dim in spec.dimensions:

@@ -18,7 +18,8 @@ Contract (see ``diagnosis.models.diagnoses`` for the states):
 - Subdomains above this one act on a step without this module importing them: they register a
   function with ``on_start`` (the portal prefills the new draft from the enterprise's
   self-assessment through ``diagnosis_prefill``), ``on_submit`` (the findings write the first
-  recommendations) or ``on_correct`` (the correction keeps them). One registry (``_Hooks``): each
+  recommendations), ``on_correct`` (the correction keeps them) or ``on_issue`` (issued, confirmed
+  or disputed: the report requests its new version). One registry (``_Hooks``): each
   function once (by module and name, so a re-imported module does not register twice), run in
   registration order inside the step's transaction, after the step is written.
 """
@@ -85,6 +86,9 @@ on_start = _Hooks()
 on_submit = _Hooks()
 #: ``fn(actor=…, old=…, new=…)`` when a correction of an issued diagnosis is started.
 on_correct = _Hooks()
+#: ``fn(actor=…, diagnosis=…)`` when a diagnosis is issued, confirmed or disputed (what its
+#: report says changes: the reports request a new version in the same transaction).
+on_issue = _Hooks()
 
 
 #: Raw figures: non-negative, at most this many digits before the point and ``POINTS`` decimals.
@@ -494,6 +498,7 @@ def diagnosis_issue(*, actor, diagnosis: Diagnosis) -> Diagnosis:
     diagnosis.save(update_fields=["status", "issued_at", "is_current", "updated_at"])
     _event(diagnosis, Action.ISSUE, actor)
     enterprise_record_diagnosis(enterprise=diagnosis.enterprise, facts=diagnosis_facts(diagnosis))
+    on_issue.run(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
@@ -532,6 +537,7 @@ def diagnosis_confirm(*, actor, diagnosis: Diagnosis, comment: str = "") -> Diag
     diagnosis.confirmed_at = timezone.now()
     diagnosis.save(update_fields=["status", "confirmed_at", "updated_at"])
     _event(diagnosis, Action.CONFIRM, actor, (comment or "").strip())
+    on_issue.run(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 
@@ -549,6 +555,7 @@ def diagnosis_dispute(*, actor, diagnosis: Diagnosis, reasons: str) -> Diagnosis
     diagnosis.status = Status.DISPUTED
     diagnosis.save(update_fields=["status", "updated_at"])
     _event(diagnosis, Action.DISPUTE, actor, reasons)
+    on_issue.run(actor=actor, diagnosis=diagnosis)
     return diagnosis
 
 

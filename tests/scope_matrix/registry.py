@@ -238,6 +238,18 @@ ROUTES: list[Route] = [
     page("diagnosis:diagnosis_approve", "POST", kind="diagnosis_submitted", allowed=OFFICERS, ok=302),
     page("diagnosis:diagnosis_issue", "POST", kind="diagnosis_submitted", allowed=OFFICERS, ok=302),
     page("diagnosis:diagnosis_confirm", "POST", kind="diagnosis_issued", allowed=ENTERPRISE, ok=302),
+    # --- the report (一企一诊断书): whoever sees the issued diagnosis; verification is public -------
+    page("diagnosis:report_download", kind="report", kwargs=lambda r: {"pk": r.diagnosis_id}),
+    page(
+        "diagnosis:report_download", kind="diagnosis_issued", query={"lang": "en"}, ok=302
+    ),  # none yet: made
+    page(
+        "diagnosis:report_version", kind="report", kwargs=lambda r: {"pk": r.diagnosis_id, "report_id": r.pk}
+    ),
+    page("diagnosis:report_generate", "POST", kind="diagnosis_issued", ok=302),
+    page("diagnosis:report_status", kind="report", kwargs=lambda r: {"pk": r.diagnosis_id}),
+    page("report_verify", allowed=EVERYONE),
+    page("report_verify", allowed=EVERYONE, query={"code": "NOSUCHCODE"}, ok=404),
     page(
         "diagnosis:diagnosis_dispute",
         "POST",

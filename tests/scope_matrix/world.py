@@ -20,6 +20,7 @@ from diagnosis.models import (
     ContactCorrection,
     Diagnosis,
     DiagnosisComment,
+    DiagnosisReport,
     Engagement,
     EnterpriseRequest,
     ImportJob,
@@ -82,6 +83,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     # diagnoses: an issued one (everyone around the 东湖 enterprise) vs a 浔阳 one (province only);
     # the clinic's draft (the clinic and the province only); the provider's, in review (officers, the provider)
     "diagnosis_issued": (_SIGNED_IN, PROVINCE_ROLES),
+    # a finished report version of the issued diagnosis in and out (as their diagnoses)
+    "report": (_SIGNED_IN, PROVINCE_ROLES),
     "diagnosis_draft": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     "diagnosis_submitted": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
     # the portal: a submitted self-assessment (the enterprise, officers, engaged staff; never the
@@ -328,6 +331,16 @@ def build_scope_world() -> ScopeWorld:
         for which, text in (("in", "矩阵意见东湖"), ("out", "矩阵意见浔阳"))
     ]
     put("diagnosis_comment", *comments, "矩阵意见东湖", "矩阵意见浔阳")
+    reports = []
+    for which in ("in", "out"):
+        report = DiagnosisReport(
+            diagnosis=sw.objects["diagnosis_issued"][which], version=1, template_version="matrix",
+            input_hash=f"matrix-{which}", status=DiagnosisReport.Status.DONE, pages=1,
+        )  # fmt: skip
+        report.file.save(f"matrix-{which}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        report.save()
+        reports.append(report)
+    put("report", *reports, reports[0].verification_code, reports[1].verification_code)
 
     # commissioners
     users["commissioner"].display_name = "矩阵东湖专员"

@@ -1,0 +1,171 @@
+"""Writes of the diagnosis report (一企一诊断书): requesting a version, rendering it in the background.
+
+Contract
+- ``report_request(diagnosis, language=…, actor=…)`` (in the caller's transaction) computes the
+  document's data and its hash (``diagnosis.selectors.reports``). A version with the same hash
+  and template version is the answer (a FAILED one is started afresh); otherwise a new version
+  (the next number for the diagnosis and language) is created PENDING and its task enqueued on
+  commit. Old versions are never changed or removed.
+- Issuing, confirming or disputing a diagnosis requests its Chinese report in the same
+  transaction (the ``on_issue`` hook of ``diagnosis.services.diagnoses``), so an issued diagnosis
+  always has a report row, even if the broker is down then (the job sweep rings it later).
+- ``report_render_run(pk)`` is the task's work, idempotent on the shared job mechanism
+  (``core.jobs``): it claims the row (a second delivery, or a redelivered task whose row is done,
+  claims nothing and returns), renders the PDF with ``core.pdf.render_pdf`` (packaged assets
+  only), stores it privately, and records sha256, size, pages, renderer, time and seconds in the
+  same transaction that finishes the row. A failed render is retried with back-off up to
+  ``max_attempts``; a render whose row was taken over (``JobLost``) removes what it wrote.
+- Only issued diagnoses (issued, confirmed, disputed) have reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.jobs import JobLost, JobStatus, ring_on_commit
+from core.pdf import render_pdf, renderer_version
+from diagnosis.models import Diagnosis, DiagnosisReport
+from diagnosis.selectors.reports import TEMPLATE_VERSION, document_hash, report_document
+from diagnosis.services import diagnoses as diagnosis_services
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = dict(DiagnosisReport.Language.choices)
+
+
+def _language(language: str | None) -> str:
+    language = (language or "").lower()
+    return DiagnosisReport.Language.ENGLISH if language.startswith("en") else DiagnosisReport.Language.CHINESE
+
+
+@transaction.atomic
+def report_request(*, diagnosis: Diagnosis, language: str = "zh-hans", actor=None) -> DiagnosisReport:
+    """The report version for the diagnosis' current data in ``language`` (see the module)."""
+    diagnosis = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
+    if not diagnosis.issued:
+        raise ValidationError(_("诊断出具后才有诊断书。"), code="state")
+    language = _language(language)
+    digest = document_hash(report_document(diagnosis, language))
+    reports = DiagnosisReport.objects.filter(diagnosis=diagnosis, language=language)
+    existing = reports.filter(input_hash=digest, template_version=TEMPLATE_VERSION).first()
+    if existing is not None:
+        if existing.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+            existing.requested_by = actor if getattr(actor, "pk", None) else existing.requested_by
+            existing.schedule()
+        return existing
+    version = (reports.aggregate(v=Max("version"))["v"] or 0) + 1
+    report = DiagnosisReport(
+        diagnosis=diagnosis,
+        language=language,
+        version=version,
+        diagnosis_revision=diagnosis.revision,
+        model_version=diagnosis.model.code,
+        template_version=TEMPLATE_VERSION,
+        input_hash=digest,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    report.full_clean(exclude=["file"])
+    report.save()
+    ring_on_commit(report)
+    return report
+
+
+@diagnosis_services.on_issue
+def report_on_issue(*, actor, diagnosis: Diagnosis) -> None:
+    """Issuing, confirming or disputing requests the Chinese report (the sign-off changes)."""
+    report_request(diagnosis=diagnosis, language=DiagnosisReport.Language.CHINESE, actor=actor)
+
+
+def report_enqueue(report: DiagnosisReport, *, countdown: float | None = None) -> None:
+    """Send the render task (the doorbell ``core.jobs`` rings for DiagnosisReport)."""
+    from diagnosis.tasks import reports as tasks
+
+    tasks.render_report.apply_async(args=[report.pk], countdown=countdown)
+
+
+def report_html(report: DiagnosisReport) -> tuple[str, str, dict]:
+    """The report's HTML and CSS as rendered now, and the document data they came from."""
+    with translation.override(report.language):
+        document = report_document(report.diagnosis, report.language)
+        generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        html = render_to_string(
+            "pdf/report.html", {"doc": document, "code": report.verification_code, "generated": generated}
+        )
+        css = render_to_string("pdf/report.css", _page_labels())
+    return html, css, document
+
+
+def _page_labels() -> dict:
+    """The footer's "第 x 页 共 y 页" cut around CSS's page counters, in the active language
+    (constant texts, no data; quotes and backslashes are not in them)."""
+    text = _("第 %(page)s 页 共 %(pages)s 页") % {"page": "\x00", "pages": "\x01"}
+    before, rest = text.split("\x00", 1)
+    between, after = rest.split("\x01", 1)
+    return {"page_before": before, "page_between": between, "page_after": after}
+
+
+def report_filename(report: DiagnosisReport) -> str:
+    """A download name people recognise: 一企一诊断书-<企业>-<编号>-v<n>.pdf (English: Diagnosis-report-…)."""
+    diagnosis = report.diagnosis
+    name = diagnosis.enterprise.name.replace("/", "_").replace("\\", "_")[:60]
+    stem = "Diagnosis-report" if report.language == DiagnosisReport.Language.ENGLISH else "一企一诊断书"
+    return f"{stem}-{name}-{diagnosis.number or diagnosis.pk}-v{report.version}.pdf"
+
+
+def report_render_run(*, report_id: int) -> DiagnosisReport | None:
+    """Render one report version (see the module); returns the row, None when it does not exist."""
+    if not DiagnosisReport.objects.filter(pk=report_id).exists():
+        return None
+    report = DiagnosisReport.claim(report_id)
+    if report is None:
+        return DiagnosisReport.objects.get(pk=report_id)
+    stored = ""
+    try:
+        started = time.perf_counter()
+        html, css, document = report_html(report)
+        report.heartbeat()
+        rendered = render_pdf(html, stylesheets=(css,))
+        report.heartbeat()
+        seconds = Decimal(str(round(time.perf_counter() - started, 3)))
+        name = f"{report.diagnosis.number or report.diagnosis_id}-{report.language}-v{report.version}.pdf"
+        with transaction.atomic():
+            report.file.save(name, ContentFile(rendered.pdf), save=False)
+            stored = report.file.name
+            finished = report.finish(
+                file=stored,
+                sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+                size=len(rendered.pdf),
+                pages=rendered.pages,
+                renderer=renderer_version(),
+                rendered_at=timezone.now(),
+                render_seconds=seconds,
+            )
+            if not finished:
+                raise JobLost(report_id)
+        if rendered.refused:
+            logger.warning("report %s: refused %d URL(s) while rendering", report_id, len(rendered.refused))
+        return report
+    except JobLost:
+        _discard(stored)
+        return DiagnosisReport.objects.get(pk=report_id)
+    except Exception as exc:
+        _discard(stored)
+        logger.exception("report %s failed", report_id)
+        report.fail(_("生成失败：%(reason)s") % {"reason": exc})
+        return report
+
+
+def _discard(name: str) -> None:
+    if name:
+        DiagnosisReport._meta.get_field("file").storage.delete(name)
