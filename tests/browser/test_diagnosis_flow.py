@@ -77,6 +77,15 @@ def test_diagnosis_from_start_to_confirmation(phone_page, live_server, world, sh
     assert "请补充设备台账" not in page.content()
     fits(page)
     shot(page, "diagnosis-result-phone")
+    # the report was rendered when the diagnosis was issued (eager tasks here): it downloads
+    assert "已生成" in page.inner_text("[data-testid=report-state]")
+    with page.expect_download() as download:
+        page.click("[data-testid=report-download]")
+    assert download.value.suggested_filename.startswith(
+        "一企一诊断书-"
+    ) and download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
     navigate(page, lambda: page.click("[data-testid=confirm]"))
     assert page.inner_text("[data-testid=diagnosis-status]") == "企业已确认"
     diagnosis.refresh_from_db()

@@ -46,7 +46,7 @@ PAGES = {
         "/", "/enterprises/{ent}/", "/enterprises/portal/", "/enterprises/portal/self-assessment/",
         "/enterprises/portal/correction/", "/enterprises/portal/requests/new/", "/enterprises/requests/",
     ]),
-    "anonymous": ("", ["/directory/", "/directory/apply/", "/accounts/login/"]),
+    "anonymous": ("", ["/directory/", "/directory/apply/", "/accounts/login/", "/verify/"]),
 }  # fmt: skip
 
 #: the home page's panels each role must see
