@@ -254,3 +254,29 @@ def test_verification_says_only_what_it_may(client, world, spec, django_capture_
     for code in ("NOPE", "<script>", "x" * 500, "' OR 1=1 --"):
         response = client.get(reverse("report_verify"), {"code": code})
         assert response.status_code == 404 and 'data-testid="verify-unknown"' in response.content.decode()
+
+
+def test_render_reports_command(world, spec, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    diagnosis = issued(world, spec)  # its row waits (on_commit not run here)
+    call_command("render_reports", "--all", "--json", "--out", str(tmp_path))
+    result = json.loads(capsys.readouterr().out)
+    assert {k: result[k] for k in ("requested", "rendered", "reused", "failed")} == {
+        "requested": 1, "rendered": 1, "reused": 0, "failed": 0,
+    }  # fmt: skip
+    assert len(result["files"]) == 1 and open(result["files"][0], "rb").read(5) == b"%PDF-"
+    call_command("render_reports", "--diagnosis", str(diagnosis.pk), "--json")
+    again = json.loads(capsys.readouterr().out)
+    assert again["reused"] == 1 and again["rendered"] == 0 and again["files"] == []
+    call_command("render_reports", "--region", "360100", "--json")
+    assert json.loads(capsys.readouterr().out)["requested"] == 1
+    call_command("render_reports", "--region", "360400", "--json")
+    assert json.loads(capsys.readouterr().out)["requested"] == 0
+    with pytest.raises(CommandError):
+        call_command("render_reports", "--region", "999999")
+    with pytest.raises(CommandError):
+        call_command("render_reports", "--diagnosis", "424242")
