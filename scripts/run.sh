@@ -133,13 +133,22 @@ case "$broker" in
         worker_flags=(--without-gossip --without-mingle --without-heartbeat)
         log "Broker: ${broker%%://*} (no remote control: batches cannot be cancelled)" ;;
 esac
-setsid celery -A config worker -l info --concurrency="${CELERY_CONCURRENCY:-2}" -n "dsp-worker-$$@%h" \
-    "${worker_flags[@]}" >>var/log/celery-worker.log 2>&1 </dev/null &
+setsid celery -A config worker -l info --concurrency="${CELERY_CONCURRENCY:-1}" -n "dsp-worker-$$@%h" \
+    -Q "${CELERY_TASK_DEFAULT_QUEUE:-celery}" "${worker_flags[@]}" >>var/log/celery-worker.log 2>&1 </dev/null &
+pids+=($!)
+# Report rendering has a worker of its own (two processes: one renders about 1 report/s on this
+# kind of machine, two about 1.65/s; more adds only latency on two cores).
+setsid celery -A config worker -l info --concurrency="${RENDER_CONCURRENCY:-2}" -n "dsp-render-$$@%h" \
+    -Q "${REPORT_QUEUE:-render}" "${worker_flags[@]}" >>var/log/celery-render.log 2>&1 </dev/null &
 pids+=($!)
 setsid celery -A config beat -l info --pidfile= -s "$ROOT/var/celerybeat-schedule" \
     >>var/log/celery-beat.log 2>&1 </dev/null &
 pids+=($!)
-log "Celery worker and beat started (logs: var/log/celery-worker.log, var/log/celery-beat.log)"
+# Every issued diagnosis of the demo gets its report: request them all now; the render worker
+# makes them over the next minutes (progress in var/log/render-reports.log, the pages show each).
+setsid python manage.py render_reports --all --background >>var/log/render-reports.log 2>&1 </dev/null &
+pids+=($!)
+log "Celery workers (short tasks; report rendering) and beat started (logs: var/log/celery-worker.log, var/log/celery-render.log, var/log/celery-beat.log)"
 
 if [ "$MODE" = dev ]; then
     log "Web server: runserver with autoreload, DEBUG on ($DJANGO_SETTINGS_MODULE)"

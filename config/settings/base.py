@@ -339,6 +339,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
+# Queues: short tasks (imports, reminders, the sweep) on the default queue; report rendering on
+# its own (REPORT_QUEUE), consumed by its own worker (`make run` starts both), so a batch of
+# thousands of reports never holds up a short task. Render workers on other machines consume
+# only REPORT_QUEUE (README: "More machines").
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+REPORT_QUEUE = os.environ.get("REPORT_QUEUE", "render")
+CELERY_TASK_ROUTES = {"diagnosis.tasks.render_report": {"queue": REPORT_QUEUE}}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60

@@ -59,6 +59,9 @@ CELERY_REAL_WORKER = env_bool("CELERY_REAL_WORKER", False)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"dsp-test-{os.getpid()}"
+# Reports go to the same per-process queue here, so the worker a test starts renders them too.
+REPORT_QUEUE = CELERY_TASK_DEFAULT_QUEUE
+CELERY_TASK_ROUTES = {"diagnosis.tasks.render_report": {"queue": REPORT_QUEUE}}
 if not os.environ.get("CELERY_BROKER_URL") and not (CELERY_REAL_WORKER and REDIS_URL):
     _celery_dir = tempfile.mkdtemp(prefix="dsp-test-celery-")
     atexit.register(shutil.rmtree, _celery_dir, ignore_errors=True)

@@ -280,3 +280,19 @@ def test_render_reports_command(world, spec, tmp_path, capsys):
         call_command("render_reports", "--region", "999999")
     with pytest.raises(CommandError):
         call_command("render_reports", "--diagnosis", "424242")
+
+
+def test_render_reports_in_the_background_leaves_it_to_the_workers(
+    world, spec, capsys, django_capture_on_commit_callbacks
+):
+    import json
+
+    from django.core.management import call_command
+
+    diagnosis = issued(world, spec)
+    DiagnosisReport.objects.filter(diagnosis=diagnosis).delete()
+    with django_capture_on_commit_callbacks(execute=False) as rung:
+        call_command("render_reports", "--all", "--background", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert result["queued"] == 1 and result["rendered"] == 0 and len(rung) == 1
+    assert DiagnosisReport.objects.get(diagnosis=diagnosis).status == Status.PENDING

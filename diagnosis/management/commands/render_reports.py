@@ -3,8 +3,9 @@
 Makes the reports of issued diagnoses in this process: for each diagnosis ``report_request``
 (a version whose inputs are unchanged is reused), then renders what is not done yet
 (``report_render_run``, the same idempotent work a worker does). A progress bar goes to stderr.
-``--json`` prints one object ``{"requested": N, "rendered": N, "reused": N, "failed": N, "files":
-["<path>", …]}``; with ``--out`` every report's PDF, rendered or reused, is also copied there under
+``--json`` prints one object ``{"requested": N, "rendered": N, "reused": N, "failed": N, "queued":
+N, "files": ["<path>", …]}``; ``--background`` only requests the versions and leaves the rendering
+to the render workers (``queued``; ``make run`` does this for the demo); with ``--out`` every report's PDF, rendered or reused, is also copied there under
 its download name. The scope: ``--region`` (a division code: the region and everything below it),
 ``--all`` issued diagnoses, or ``--diagnosis`` ids (repeatable).
 """
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"], help="语言")
         parser.add_argument("--out", help="把每份诊断书 PDF 复制到此目录")
         parser.add_argument("--json", dest="as_json", action="store_true", help="以 JSON 输出结果")
+        parser.add_argument(
+            "--background", action="store_true", help="只登记并交给渲染队列（由 worker 生成），不在本进程渲染"
+        )
 
     def handle(
         self,
@@ -44,6 +48,7 @@ class Command(BaseCommand):
         language="zh-hans",
         out=None,
         as_json=False,
+        background=False,
         **options,
     ):
         diagnoses = Diagnosis.objects.filter(status__in=Diagnosis.ISSUED_STATES).select_related("enterprise")
@@ -60,7 +65,7 @@ class Command(BaseCommand):
         target = Path(out) if out else None
         if target:
             target.mkdir(parents=True, exist_ok=True)
-        counts = {"requested": 0, "rendered": 0, "reused": 0, "failed": 0}
+        counts = {"requested": 0, "rendered": 0, "reused": 0, "failed": 0, "queued": 0}
         files = []
         items = list(diagnoses.order_by("pk"))
         for index, item in enumerate(items, start=1):
@@ -72,6 +77,8 @@ class Command(BaseCommand):
                 continue
             if report.status == JobStatus.DONE:
                 counts["reused"] += 1
+            elif background:
+                counts["queued"] += 1  # rung on commit: the render worker makes it
             else:
                 report = report_render_run(report_id=report.pk)
                 counts["rendered" if report.status == JobStatus.DONE else "failed"] += 1
@@ -88,7 +95,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"诊断书：共 {counts['requested']} 份，新生成 {counts['rendered']} 份，沿用 {counts['reused']} 份，"
-                f"失败 {counts['failed']} 份" + (f"；已复制到 {target}" if target else "")
+                f"失败 {counts['failed']} 份"
+                + (f"，交给渲染队列 {counts['queued']} 份" if background else "")
+                + (f"；已复制到 {target}" if target else "")
             )
 
     def _progress(self, done: int, total: int, counts: dict) -> None:
