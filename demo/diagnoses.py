@@ -92,7 +92,65 @@ def seed_diagnoses(*, today: date | None = None) -> DiagnosesResult:
     rng = random.Random(SEED)
     result.stages = _stages(spec, rng, today)
     result.cohort = _cohorts(model, spec, rng, today)
+    _complete_activity(model, spec, rng)
     return result
+
+
+def _complete_activity(model, spec, rng: random.Random) -> int:
+    """The providers' activity (``demo.services``) wrote issued diagnoses with dates only, for the
+    evaluation: give each a number, its examiners and a scored result, so that every issued
+    diagnosis of the demo has a result page and a report."""
+    rows = list(
+        Diagnosis.objects.filter(status__in=Diagnosis.ISSUED_STATES, total_score__isnull=True).order_by("pk")
+    )
+    answer_sets = []
+    for diagnosis in rows:
+        answers, levels = answers_for(spec, rng, rng.betavariate(3.0, 4.0))
+        scored = score(spec, answers, {c: v for c, v in levels.items() if v})
+        answer_sets.append((answers, levels, scored))
+        day = timezone.localdate(diagnosis.issued_at) if diagnosis.issued_at else timezone.localdate()
+        diagnosis.model = model
+        diagnosis.total_score, diagnosis.level = scored.total, scored.level
+        diagnosis.number = f"ZD{day.year}{diagnosis.pk:06d}"
+        diagnosis.examiners = rng.choice(EXAMINERS)
+        diagnosis.onsite_start = diagnosis.onsite_end = day - timedelta(days=6)
+    Diagnosis.objects.bulk_update(
+        rows,
+        ["model", "total_score", "level", "number", "examiners", "onsite_start", "onsite_end"],
+        batch_size=500,
+    )
+    _write_results(model, rows, answer_sets)
+    return len(rows)
+
+
+def _write_results(model, created, answer_sets) -> None:
+    """The answers, scenario levels and scores of bulk-written diagnoses (``answer_sets``: per
+    diagnosis ``(answers, levels, scored)``)."""
+    questions = {q.code: q.pk for q in Question.objects.filter(model=model)}
+    scenarios = {s.code: s.pk for s in Scenario.objects.filter(model=model)}
+    answers_rows, level_rows, score_rows = [], [], []
+    for diagnosis, (answers, levels, scored) in zip(created, answer_sets, strict=True):
+        answers_rows += [
+            DiagnosisAnswer(
+                diagnosis=diagnosis, question_id=questions[c], options=k, score=scored.questions[c]
+            )
+            for c, k in answers.items()
+        ]
+        level_rows += [
+            DiagnosisScenario(diagnosis=diagnosis, scenario_id=scenarios[c], level=v)
+            for c, v in levels.items()
+        ]
+        score_rows += [
+            DiagnosisScore(diagnosis=diagnosis, kind="dimension", code=c, score=v)
+            for c, v in scored.dimensions.items()
+        ]
+        score_rows += [
+            DiagnosisScore(diagnosis=diagnosis, kind="subdimension", code=c, score=v)
+            for c, v in scored.subdimensions.items()
+        ]
+    DiagnosisAnswer.objects.bulk_create(answers_rows, batch_size=1000)
+    DiagnosisScenario.objects.bulk_create(level_rows, batch_size=1000)
+    DiagnosisScore.objects.bulk_create(score_rows, batch_size=1000)
 
 
 def _stages(spec, rng: random.Random, today: date) -> int:
@@ -207,8 +265,6 @@ def _cohorts(model, spec, rng: random.Random, today: date) -> int:
     )
     if not enterprises or not organisations:
         return 0
-    questions = {q.code: q.pk for q in Question.objects.filter(model=model)}
-    scenarios = {s.code: s.pk for s in Scenario.objects.filter(model=model)}
     plans = []  # (enterprise, organisation, year day, maturity, previous index)
     for enterprise in enterprises:
         org = rng.choice(organisations)
@@ -251,29 +307,7 @@ def _cohorts(model, spec, rng: random.Random, today: date) -> int:
     Diagnosis.objects.filter(pk__in=[d.pk for d in created]).update(
         created_at=F("submitted_at"), updated_at=F("confirmed_at")
     )
-    answers_rows, level_rows, score_rows = [], [], []
-    for diagnosis, (answers, levels, scored) in zip(created, answer_sets, strict=True):
-        answers_rows += [
-            DiagnosisAnswer(
-                diagnosis=diagnosis, question_id=questions[c], options=k, score=scored.questions[c]
-            )
-            for c, k in answers.items()
-        ]
-        level_rows += [
-            DiagnosisScenario(diagnosis=diagnosis, scenario_id=scenarios[c], level=v)
-            for c, v in levels.items()
-        ]
-        score_rows += [
-            DiagnosisScore(diagnosis=diagnosis, kind="dimension", code=c, score=v)
-            for c, v in scored.dimensions.items()
-        ]
-        score_rows += [
-            DiagnosisScore(diagnosis=diagnosis, kind="subdimension", code=c, score=v)
-            for c, v in scored.subdimensions.items()
-        ]
-    DiagnosisAnswer.objects.bulk_create(answers_rows, batch_size=1000)
-    DiagnosisScenario.objects.bulk_create(level_rows, batch_size=1000)
-    DiagnosisScore.objects.bulk_create(score_rows, batch_size=1000)
+    _write_results(model, created, answer_sets)
     # The archive keeps the latest issued result (issuing does this; these rows skip the service).
     latest: dict[int, Diagnosis] = {}
     for diagnosis in created:

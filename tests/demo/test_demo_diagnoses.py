@@ -133,3 +133,13 @@ def test_the_demo_clinics_submitted_diagnoses_have_recommendations(demo, client)
     client.force_login(User.objects.get(username="qiye"))
     page = client.get(reverse("diagnosis:diagnosis_detail", args=[issued.pk])).content.decode()
     assert 'data-testid="roadmap"' in page and 'data-testid="interpretation-band"' in page
+
+
+def test_every_issued_demo_diagnosis_has_a_result_and_a_number(demo):
+    issued = Diagnosis.objects.filter(status__in=Diagnosis.ISSUED_STATES)
+    assert issued.count() > 100
+    assert (
+        not issued.filter(total_score__isnull=True).exists()
+        and not issued.filter(number__isnull=True).exists()
+    )
+    assert not issued.exclude(scores__isnull=False).exists()  # every one has its dimension scores
