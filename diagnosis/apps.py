@@ -8,14 +8,15 @@ class DiagnosisConfig(AppConfig):
 
     def ready(self) -> None:
         from core.jobs import register_sweep
-        from diagnosis.models import DiagnosisReport, ImportJob, ReminderRun
+        from diagnosis.models import DiagnosisReport, ImportJob, ReminderRun, ReportBatch
         from diagnosis.services.imports import import_job_enqueue
         from diagnosis.services.reminders import reminder_catch_up, reminder_enqueue
-        from diagnosis.services.reports import report_enqueue
+        from diagnosis.services.reports import report_batch_enqueue, report_enqueue
 
         register_sweep(ImportJob, enqueue=import_job_enqueue)
         register_sweep(ReminderRun, enqueue=reminder_enqueue, catch_up=reminder_catch_up)
         register_sweep(DiagnosisReport, enqueue=report_enqueue)
+        register_sweep(ReportBatch, enqueue=report_batch_enqueue)
         from diagnosis import home  # noqa: F401  (registers this app's home-page panels and to-dos)
         from diagnosis.services import (
             findings,  # noqa: F401  (registers its submit hook)

@@ -76,6 +76,11 @@ urlpatterns = [
     path("diagnoses/<int:pk>/report/generate/", reports.report_generate_view, name="report_generate"),
     path("diagnoses/<int:pk>/report/status/", reports.report_status_view, name="report_status"),
     path("diagnoses/<int:pk>/reports/<int:report_id>/", reports.report_version_view, name="report_version"),
+    path("reports/batches/", reports.report_batch_list_view, name="report_batches"),
+    path("reports/batches/<int:pk>/", reports.report_batch_view, name="report_batch"),
+    path("reports/batches/<int:pk>/status/", reports.report_batch_status_view, name="report_batch_status"),
+    path("reports/batches/<int:pk>/cancel/", reports.report_batch_cancel_view, name="report_batch_cancel"),
+    path("reports/batches/<int:pk>/zip/", reports.report_batch_zip_view, name="report_batch_zip"),
     path("diagnoses/<int:pk>/comments/", portal.diagnosis_comments_view, name="diagnosis_comments"),
     path(
         "diagnoses/<int:pk>/comments/<int:comment_id>/reply/",

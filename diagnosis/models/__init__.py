@@ -51,4 +51,4 @@ from diagnosis.models.projects import (  # noqa: F401
     ProviderRating,
     TransformationProject,
 )
-from diagnosis.models.reports import DiagnosisReport  # noqa: F401
+from diagnosis.models.reports import DiagnosisReport, ReportBatch, ReportBatchItem  # noqa: F401

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import ScopedQuerySet, ScopeRule, Through
+from accounts.scope import EVERYTHING, InRegion, ScopedQuerySet, ScopeRule, Through
 from core.files import private_storage
 from core.jobs import Job
 from diagnosis.models.diagnoses import Diagnosis
@@ -88,3 +88,56 @@ class DiagnosisReport(Job):
 
     def __str__(self) -> str:
         return f"{self.diagnosis_id} {self.language} v{self.version} ({self.status})"
+
+
+class ReportBatch(Job):
+    """An officer's batch: the reports of every issued diagnosis of a region, one row here and a
+    row per report (``ReportBatchItem``). The job's own work is asking for each report
+    (``report_request``: unchanged ones are reused, the rest rendered by the render workers);
+    progress is counted from the reports' states. Cancelling stops what has not finished
+    (``diagnosis.services.reports.report_batch_cancel``)."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("地区")
+    )
+    language = models.CharField(
+        _("语言"),
+        max_length=10,
+        choices=DiagnosisReport.Language.choices,
+        default=DiagnosisReport.Language.CHINESE,
+    )
+    total = models.PositiveIntegerField(_("诊断书份数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    #: The province: every batch; city and county officers: the batches of their region.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
+
+    class Meta:
+        verbose_name = _("诊断书批量生成")
+        verbose_name_plural = _("诊断书批量生成")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} ({self.status})"
+
+
+class ReportBatchItem(models.Model):
+    """One report of a batch: the version the batch asked for (reused or new)."""
+
+    batch = models.ForeignKey(ReportBatch, on_delete=models.CASCADE, related_name="items")
+    report = models.ForeignKey(DiagnosisReport, on_delete=models.PROTECT, related_name="batch_items")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule.every_reach(Through("batch"))
+
+    class Meta:
+        verbose_name = _("批量生成明细")
+        verbose_name_plural = _("批量生成明细")
+        constraints = [models.UniqueConstraint(fields=["batch", "report"], name="one_item_per_report")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.report_id}"

@@ -318,3 +318,53 @@ def newer_version_exists(report: DiagnosisReport) -> bool:
 
 def date_label(value) -> str:
     return date_format(value, "Y-m-d") if value else ""
+
+
+def report_batches(*, actor):
+    """The batches ``actor`` sees, newest first."""
+    from diagnosis.models import ReportBatch
+
+    return ReportBatch.objects.visible_to(actor).select_related("region", "created_by")
+
+
+def report_batch_get(*, actor, pk: int):
+    from django.http import Http404
+
+    from diagnosis.models import ReportBatch
+
+    try:
+        return report_batches(actor=actor).get(pk=pk)
+    except ReportBatch.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def batch_progress(batch) -> dict:
+    """``{"total", "asked", "done", "failed", "waiting", "cancelled", "percent", "finished"}`` of a
+    batch, counted from its reports' states (one query)."""
+    from django.db.models import Count, Q
+
+    from diagnosis.models import ReportBatchItem
+
+    S = DiagnosisReport.Status
+    counts = ReportBatchItem.objects.filter(batch=batch).aggregate(
+        asked=Count("pk"),
+        done=Count("pk", filter=Q(report__status=S.DONE)),
+        failed=Count("pk", filter=Q(report__status=S.FAILED)),
+        cancelled=Count("pk", filter=Q(report__status=S.CANCELLED)),
+    )
+    waiting = counts["asked"] - counts["done"] - counts["failed"] - counts["cancelled"]
+    total = max(batch.total, counts["asked"])
+    preparing = batch.status in (S.PENDING, S.RUNNING)
+    finished = not preparing and waiting == 0
+    percent = 100 if finished else (int(100 * counts["done"] / total) if total else 0)
+    return {**counts, "waiting": waiting, "total": total, "percent": percent, "finished": finished,
+            "preparing": preparing}  # fmt: skip
+
+
+def batch_files(batch):
+    """The batch's finished reports, for the zip."""
+    return (
+        DiagnosisReport.objects.filter(batch_items__batch=batch, status=DiagnosisReport.Status.DONE)
+        .select_related("diagnosis__enterprise")
+        .order_by("pk")
+    )

@@ -25,7 +25,7 @@ import logging
 import time
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -33,9 +33,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_officer
+from accounts.scope import region_in_scope
 from core.jobs import JobLost, JobStatus, ring_on_commit
 from core.pdf import render_pdf, renderer_version
-from diagnosis.models import Diagnosis, DiagnosisReport
+from diagnosis.models import Diagnosis, DiagnosisReport, ReportBatch, ReportBatchItem
 from diagnosis.selectors.reports import TEMPLATE_VERSION, document_hash, report_document
 from diagnosis.services import diagnoses as diagnosis_services
 
@@ -63,6 +65,8 @@ def report_request(*, diagnosis: Diagnosis, language: str = "zh-hans", actor=Non
         if existing.status in (JobStatus.FAILED, JobStatus.CANCELLED):
             existing.requested_by = actor if getattr(actor, "pk", None) else existing.requested_by
             existing.schedule()
+        elif existing.status == JobStatus.PENDING:
+            ring_on_commit(existing)  # asked again: ring again (a duplicate message claims nothing)
         return existing
     version = (reports.aggregate(v=Max("version"))["v"] or 0) + 1
     report = DiagnosisReport(
@@ -169,3 +173,87 @@ def report_render_run(*, report_id: int) -> DiagnosisReport | None:
 def _discard(name: str) -> None:
     if name:
         DiagnosisReport._meta.get_field("file").storage.delete(name)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+#: A batch asks for its reports in chunks of this many, with a heartbeat (and a cancel check) between.
+BATCH_CHUNK = 25
+
+
+@transaction.atomic
+def report_batch_start(*, actor, region, language: str = "zh-hans") -> ReportBatch:
+    """An officer starts a batch for ``region`` (their own or below); the job is enqueued on commit."""
+    if not is_officer(actor) or not region_in_scope(actor, region):
+        raise PermissionDenied(_("只有所在地的工信部门可以批量生成本地区的诊断书。"))
+    batch = ReportBatch(region=region, language=_language(language), created_by=actor)
+    batch.total = _batch_diagnoses(batch).count()
+    batch.full_clean()
+    batch.save()
+    ring_on_commit(batch)
+    return batch
+
+
+def _batch_diagnoses(batch: ReportBatch):
+    return Diagnosis.objects.filter(
+        status__in=Diagnosis.ISSUED_STATES, enterprise__county__path__startswith=batch.region.path
+    ).order_by("pk")
+
+
+def report_batch_enqueue(batch: ReportBatch, *, countdown: float | None = None) -> None:
+    """Send the batch's task (the doorbell ``core.jobs`` rings for ReportBatch)."""
+    from diagnosis.tasks import reports as tasks
+
+    tasks.prepare_report_batch.apply_async(args=[batch.pk], countdown=countdown)
+
+
+def report_batch_run(*, batch_id: int) -> ReportBatch | None:
+    """Ask for every report of the batch (reusing unchanged versions), chunk by chunk; resumable:
+    a retried or reclaimed run skips the diagnoses it already has an item for."""
+    if not ReportBatch.objects.filter(pk=batch_id).exists():
+        return None
+    batch = ReportBatch.claim(batch_id)
+    if batch is None:
+        return ReportBatch.objects.get(pk=batch_id)
+    try:
+        done = set(ReportBatchItem.objects.filter(batch=batch).values_list("report__diagnosis_id", flat=True))
+        pending = [pk for pk in _batch_diagnoses(batch).values_list("pk", flat=True) if pk not in done]
+        for start in range(0, len(pending), BATCH_CHUNK):
+            batch.heartbeat()  # raises JobLost once cancelled
+            for diagnosis in Diagnosis.objects.filter(pk__in=pending[start : start + BATCH_CHUNK]).order_by(
+                "pk"
+            ):
+                with transaction.atomic():
+                    report = report_request(
+                        diagnosis=diagnosis, language=batch.language, actor=batch.created_by
+                    )
+                    ReportBatchItem.objects.get_or_create(batch=batch, report=report)
+        batch.finish(total=ReportBatchItem.objects.filter(batch=batch).count())
+    except JobLost:
+        pass
+    except Exception as exc:
+        logger.exception("report batch %s failed", batch_id)
+        batch.fail(_("批量生成失败：%(reason)s") % {"reason": exc})
+    return ReportBatch.objects.get(pk=batch_id)
+
+
+@transaction.atomic
+def report_batch_cancel(*, actor, batch: ReportBatch) -> int:
+    """Stop a batch: no further reports are asked for, and its reports not yet rendered are
+    cancelled (a render in flight stops at its next heartbeat and removes what it wrote; nothing
+    half-written is kept). Finished reports stay. Returns how many reports were cancelled; a
+    cancelled report is rendered again when someone asks for it."""
+    batch = ReportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not is_officer(actor) or not region_in_scope(actor, batch.region):
+        raise PermissionDenied(_("只有所在地的工信部门可以取消本地区的批量生成。"))
+    if batch.status in (JobStatus.PENDING, JobStatus.RUNNING):
+        batch.status = JobStatus.CANCELLED
+        batch.message = _("已由 %(who)s 取消") % {"who": actor}
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "message", "finished_at"])
+    unfinished = DiagnosisReport.objects.filter(
+        batch_items__batch=batch, status__in=(JobStatus.PENDING, JobStatus.RUNNING)
+    )
+    return DiagnosisReport.objects.filter(pk__in=list(unfinished.values_list("pk", flat=True))).update(
+        status=JobStatus.CANCELLED, message=_("批量生成已取消"), finished_at=timezone.now()
+    )

@@ -5,4 +5,4 @@ package (Celery's autodiscovery) registers them all; task names stay ``diagnosis
 
 from diagnosis.tasks.imports import import_job_preview, import_job_run  # noqa: F401
 from diagnosis.tasks.reminders import send_reminders  # noqa: F401
-from diagnosis.tasks.reports import render_report  # noqa: F401
+from diagnosis.tasks.reports import prepare_report_batch, render_report  # noqa: F401

@@ -13,3 +13,10 @@ def render_report(report_id: int) -> str:
     """Render one report version; returns its status (``"missing"`` for an unknown id)."""
     report = reports.report_render_run(report_id=report_id)
     return report.status if report is not None else "missing"
+
+
+@shared_task(name="diagnosis.tasks.prepare_report_batch", acks_late=True)
+def prepare_report_batch(batch_id: int) -> str:
+    """Ask for every report of a batch (the renders go to the render queue); returns its status."""
+    batch = reports.report_batch_run(batch_id=batch_id)
+    return batch.status if batch is not None else "missing"

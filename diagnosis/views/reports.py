@@ -2,20 +2,42 @@
 verification page (no sign-in; says which enterprise, report number and date, and whether a newer
 version exists — nothing else)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import is_officer
+from accounts.scope import region_in_scope
 from core.files import serve_private
+from core.zipstream import zip_stream
 from diagnosis.models import DiagnosisReport
 from diagnosis.selectors.diagnoses import diagnosis_get
-from diagnosis.selectors.reports import newer_version_exists, report_by_code, report_list, report_state
-from diagnosis.services.reports import report_filename, report_request
+from diagnosis.selectors.reports import (
+    batch_files,
+    batch_progress,
+    newer_version_exists,
+    report_batch_get,
+    report_batches,
+    report_by_code,
+    report_list,
+    report_state,
+)
+from diagnosis.services.reports import (
+    report_batch_cancel,
+    report_batch_start,
+    report_filename,
+    report_request,
+)
+from regions.models import Region
 
 Status = DiagnosisReport.Status
 
@@ -110,3 +132,93 @@ def report_verify_view(request):
     if report is not None:
         context["newer"] = newer_version_exists(report)
     return render(request, "diagnosis/report_verify.html", context, status=200 if report or not code else 404)
+
+
+# --- batches (officers) -------------------------------------------------------------------------
+
+
+def _officer_only(request):
+    if not is_officer(request.user):
+        raise Http404
+
+
+class BatchForm(forms.Form):
+    region = forms.ModelChoiceField(label=_l("地区"), queryset=Region.objects.none())
+    language = forms.ChoiceField(label=_l("语言"), choices=DiagnosisReport.Language.choices)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(
+            pk__in=[r.pk for r in Region.objects.all() if region_in_scope(user, r)]
+        ).in_customary_order()
+
+
+@login_required
+def report_batch_list_view(request):
+    """Officers: their batches and a form to start one for their region or a region below."""
+    _officer_only(request)
+    form = BatchForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = report_batch_start(
+                actor=request.user, region=form.cleaned_data["region"], language=form.cleaned_data["language"]
+            )
+        except PermissionDenied as exc:
+            form.add_error("region", str(exc))
+        else:
+            messages.success(request, _("已开始批量生成，共 %(n)d 份诊断书。") % {"n": batch.total})
+            return redirect("diagnosis:report_batch", pk=batch.pk)
+    batches = list(report_batches(actor=request.user)[:50])
+    rows = [(b, batch_progress(b)) for b in batches]
+    return render(
+        request,
+        "diagnosis/report_batches.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def report_batch_view(request, pk: int):
+    _officer_only(request)
+    batch = report_batch_get(actor=request.user, pk=pk)
+    failures = DiagnosisReport.objects.filter(batch_items__batch=batch, status=Status.FAILED).select_related(
+        "diagnosis__enterprise"
+    )[:50]
+    return render(
+        request,
+        "diagnosis/report_batch.html",
+        {"batch": batch, "progress": batch_progress(batch), "failures": failures},
+    )
+
+
+@login_required
+def report_batch_status_view(request, pk: int):
+    _officer_only(request)
+    batch = report_batch_get(actor=request.user, pk=pk)
+    progress = batch_progress(batch)
+    return JsonResponse({"status": batch.status, "busy": not progress["finished"], **progress})
+
+
+@login_required
+@require_POST
+def report_batch_cancel_view(request, pk: int):
+    _officer_only(request)
+    batch = report_batch_get(actor=request.user, pk=pk)
+    cancelled = report_batch_cancel(actor=request.user, batch=batch)
+    messages.success(request, _("已取消，%(n)d 份未生成的诊断书不再生成。") % {"n": cancelled})
+    return redirect("diagnosis:report_batch", pk=batch.pk)
+
+
+@login_required
+def report_batch_zip_view(request, pk: int):
+    """The batch's finished reports as one zip, streamed as it is written."""
+    _officer_only(request)
+    batch = report_batch_get(actor=request.user, pk=pk)
+    entries = ((report_filename(r), (lambda r=r: r.file.open("rb"))) for r in batch_files(batch).iterator())
+    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"诊断书-{batch.region.name}-{timezone.localdate(batch.created_at):%Y%m%d}.zip"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -59,7 +59,9 @@ def test_commissioner_logs_a_visit_with_a_photo(phone_page, live_server, world, 
     assert "/visits/" in page.url
     thumb = page.locator("[data-testid=visit-attachments] img").first
     thumb.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth", thumb.element_handle()) == 64
+    thumb.scroll_into_view_if_needed()  # thumbnails load lazily: bring it on screen, wait for it
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) == 64
     shot(page, "visit-list-phone")
     fits(page)
     with page.expect_download() as download:

@@ -105,6 +105,12 @@ def _visit(v) -> dict:
     return {"pk": v.enterprise_id, "visit_id": v.pk}
 
 
+def _region_pk(code: str) -> int:
+    from regions.models import Region
+
+    return Region.objects.get(code=code).pk
+
+
 def _attachment(a) -> dict:
     return {"pk": a.visit.enterprise_id, "attachment_id": a.pk}
 
@@ -248,6 +254,19 @@ ROUTES: list[Route] = [
     ),
     page("diagnosis:report_generate", "POST", kind="diagnosis_issued", ok=302),
     page("diagnosis:report_status", kind="report", kwargs=lambda r: {"pk": r.diagnosis_id}),
+    page("diagnosis:report_batches", kind="report_batch", rows=True, allowed=OFFICERS, denied=404),
+    page(
+        "diagnosis:report_batches",
+        "POST",
+        allowed=OFFICERS,
+        denied=404,
+        ok=302,
+        data=lambda _obj: {"region": _region_pk("360102"), "language": "zh-hans"},
+    ),
+    page("diagnosis:report_batch", kind="report_batch", allowed=OFFICERS, denied=404),
+    page("diagnosis:report_batch_status", kind="report_batch", allowed=OFFICERS, denied=404),
+    page("diagnosis:report_batch_cancel", "POST", kind="report_batch", allowed=OFFICERS, denied=404, ok=302),
+    page("diagnosis:report_batch_zip", kind="report_batch", allowed=OFFICERS, denied=404),
     page("report_verify", allowed=EVERYONE),
     page("report_verify", allowed=EVERYONE, query={"code": "NOSUCHCODE"}, ok=404),
     page(

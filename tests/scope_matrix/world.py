@@ -25,6 +25,8 @@ from diagnosis.models import (
     EnterpriseRequest,
     ImportJob,
     Recommendation,
+    ReportBatch,
+    ReportBatchItem,
     SelfAssessment,
     Visit,
     VisitAttachment,
@@ -85,6 +87,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "diagnosis_issued": (_SIGNED_IN, PROVINCE_ROLES),
     # a finished report version of the issued diagnosis in and out (as their diagnoses)
     "report": (_SIGNED_IN, PROVINCE_ROLES),
+    # a report batch of 东湖 (its officers) vs one of 浔阳 (the province)
+    "report_batch": (OFFICERS, PROVINCE_ROLES),
     "diagnosis_draft": (PROVINCE_ROLES | {"clinic_staff"}, PROVINCE_ROLES),
     "diagnosis_submitted": (OFFICERS | {"provider_staff"}, PROVINCE_ROLES),
     # the portal: a submitted self-assessment (the enterprise, officers, engaged staff; never the
@@ -341,6 +345,12 @@ def build_scope_world() -> ScopeWorld:
         report.save()
         reports.append(report)
     put("report", *reports, reports[0].verification_code, reports[1].verification_code)
+    batches = []
+    for which, code in (("in", IN_COUNTY), ("out", OUT_COUNTY)):
+        batch = ReportBatch.objects.create(region=region(code), total=1, status=ReportBatch.Status.DONE)
+        ReportBatchItem.objects.create(batch=batch, report=sw.objects["report"][which])
+        batches.append(batch)
+    put("report_batch", *batches, f'data-batch="{batches[0].pk}"', f'data-batch="{batches[1].pk}"')
 
     # commissioners
     users["commissioner"].display_name = "矩阵东湖专员"
