@@ -32,7 +32,7 @@ PAGES = {
     "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
     "county_officer": ("dh_county", [
         "/", "/enterprises/", "/enterprises/assign/", "/providers/commissioners/", "/enterprises/corrections/",
-        "/enterprises/requests/", "/enterprises/follow-ups/overdue/",
+        "/enterprises/requests/", "/enterprises/follow-ups/overdue/", "/enterprises/reports/batches/",
     ]),
     "commissioner": ("dh_comm", [
         "/", "/enterprises/caseload/", "/enterprises/{ent}/", "/enterprises/{ent}/visits/", "/enterprises/{ent}/visits/new/",
