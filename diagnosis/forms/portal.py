@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ServiceErrorsMixin
 from diagnosis.forms.diagnoses import Questionnaire
 from diagnosis.models import CONTACT_FIELDS, Enterprise, EnterpriseRequest, NeedTag, SelfAssessment
 from diagnosis.models.portal import TEXT_MAX
@@ -34,7 +35,7 @@ def questionnaire_of(spec, assessment: SelfAssessment | None) -> Questionnaire:
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(ServiceErrorsMixin, forms.Form):
     """The contact fields as the archive's own fields define them, plus a note."""
 
     note = forms.CharField(
@@ -57,11 +58,11 @@ class CorrectionForm(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in CONTACT_FIELDS}
 
 
-class RejectForm(forms.Form):
+class RejectForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("不予采纳的原因"), max_length=TEXT_MAX, widget=_textarea(2))
 
 
-class RequestForm(forms.Form):
+class RequestForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("事项"), choices=EnterpriseRequest.Kind.choices, widget=forms.RadioSelect, initial="need"
     )
@@ -79,12 +80,12 @@ class RequestForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(ServiceErrorsMixin, forms.Form):
     reply = forms.CharField(label=_("答复"), max_length=TEXT_MAX, widget=_textarea(3))
     close = forms.BooleanField(label=_("同时办结"), required=False)
 
 
-class CommentForm(forms.Form):
+class CommentForm(ServiceErrorsMixin, forms.Form):
     about = forms.ChoiceField(label=_("针对"), required=False)
     text = forms.CharField(label=_("意见"), max_length=TEXT_MAX, widget=_textarea(3))
 
@@ -93,5 +94,5 @@ class CommentForm(forms.Form):
         self.fields["about"].choices = choices
 
 
-class CommentReplyForm(forms.Form):
+class CommentReplyForm(ServiceErrorsMixin, forms.Form):
     text = forms.CharField(label=_("答复"), max_length=TEXT_MAX, widget=_textarea(2))

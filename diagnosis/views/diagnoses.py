@@ -43,12 +43,6 @@ from diagnosis.services import diagnoses as services
 PAGE_SIZE = 25
 
 
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return list(exc.messages)
-
-
 def _prefill_event(diagnosis: Diagnosis) -> DiagnosisEvent | None:
     """The note that the answers were prefilled (from the enterprise's self-assessment), if so."""
     return DiagnosisEvent.objects.filter(diagnosis=diagnosis, action=DiagnosisEvent.Action.PREFILL).first()
@@ -112,7 +106,7 @@ def diagnosis_start_view(request, pk: int):
         diagnosis = services.diagnosis_start(actor=request.user, enterprise=enterprise)
     except ValidationError as exc:
         current = diagnosis_in_progress(enterprise=enterprise, organisation_id=request.user.organisation_id)
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.info(request, text)
         if current is not None:
             return redirect("diagnosis:diagnosis_detail", pk=current.pk)
@@ -220,7 +214,7 @@ def _step(request, pk: int, run, done: str):
     try:
         run(diagnosis)
     except ValidationError as exc:
-        for text in _messages_of(exc)[:40]:
+        for text in exc.messages[:40]:
             messages.error(request, text)
     else:
         messages.success(request, done)
@@ -312,7 +306,7 @@ def diagnosis_correct_view(request, pk: int):
             actor=request.user, diagnosis=diagnosis, reason=request.POST.get("reason", "")[:2000]
         )
     except ValidationError as exc:
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.error(request, text)
         return redirect("diagnosis:diagnosis_detail", pk=diagnosis.pk)
     messages.success(request, _("已建立更正版本 %(number)s，原诊断保留。") % {"number": correction.number})

@@ -52,12 +52,6 @@ def _read_only(request, diagnosis):
     return redirect("diagnosis:diagnosis_detail", pk=diagnosis.pk)
 
 
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for texts in exc.message_dict.values() for m in texts]
-    return list(exc.messages)
-
-
 def _guarded(view):
     """Turn "no longer editable" into the redirect with its message."""
 
@@ -91,7 +85,7 @@ def recommendations_generate_view(request, pk: int):
     try:
         made = services.recommendations_generate(actor=request.user, diagnosis=diagnosis)
     except ValidationError as exc:
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.error(request, text)
     else:
         messages.success(
@@ -171,7 +165,7 @@ def recommendation_delete_view(request, pk: int, rec_id: int):
     try:
         services.recommendation_delete(actor=request.user, diagnosis=diagnosis, recommendation=recommendation)
     except ValidationError as exc:
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.error(request, text)
     else:
         messages.success(request, _("已删除建议。"))
@@ -191,6 +185,6 @@ def recommendation_move_view(request, pk: int, rec_id: int):
             up=request.POST.get("direction") != "down",
         )
     except ValidationError as exc:
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.error(request, text)
     return redirect("diagnosis:recommendations", pk=diagnosis.pk)

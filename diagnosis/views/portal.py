@@ -63,21 +63,6 @@ from diagnosis.services import portal as services
 PAGE_SIZE = 25
 
 
-def _messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for texts in exc.message_dict.values() for m in texts]
-    return list(exc.messages)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: per field where it names one, else on the whole."""
-    if hasattr(exc, "error_dict"):
-        for key, texts in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, texts)
-    else:
-        form.add_error(None, list(exc.messages))
-
-
 def _own(request):
     """The enterprise of the signed-in enterprise user; 404 for anyone else."""
     if not is_enterprise_user(request.user):
@@ -222,7 +207,7 @@ def correction_propose_view(request):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, _("更正申请已提交，所在地工信部门核实后更新档案。"))
                 return redirect("diagnosis:portal")
@@ -259,7 +244,7 @@ def _decide(request, pk: int, run, done: str):
     try:
         run(correction)
     except ValidationError as exc:
-        for text in _messages_of(exc):
+        for text in exc.messages:
             messages.error(request, text)
     else:
         messages.success(request, done)
@@ -306,7 +291,7 @@ def request_create_view(request):
                     need_tag_ids=[t.pk for t in form.cleaned_data["need_tags"]],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, _("已提交，对接数字专员或工信部门答复后会显示在这里。"))
                 return redirect("diagnosis:portal")
@@ -367,7 +352,7 @@ def request_reply_view(request, pk: int):
                 close=form.cleaned_data["close"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("已答复。"))
             return redirect("diagnosis:request_detail", pk=item.pk)
@@ -411,7 +396,7 @@ def diagnosis_comments_view(request, pk: int):
                 about=form.cleaned_data["about"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("意见已提交，诊断机构将答复。"))
             return redirect("diagnosis:diagnosis_comments", pk=diagnosis.pk)
@@ -434,7 +419,7 @@ def diagnosis_comment_reply_view(request, pk: int, comment_id: int):
                 actor=request.user, comment=comment, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("已答复。"))
             return redirect("diagnosis:diagnosis_comments", pk=diagnosis.pk)
