@@ -10,7 +10,7 @@ from data. Fewer than three axes draw as a bar list instead (a radar needs three
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import escape
 
@@ -18,10 +18,21 @@ from django.utils.html import escape
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
 
 
-def _share(value, maximum) -> float:
+def _ratio(value, maximum) -> Decimal:
+    """The value's exact share of its maximum, clamped to 0–1."""
     if not maximum:
-        return 0.0
-    return max(0.0, min(1.0, float(Decimal(value) / Decimal(maximum))))
+        return Decimal(0)
+    return max(Decimal(0), min(Decimal(1), Decimal(value) / Decimal(maximum)))
+
+
+def _percent(value, maximum) -> int:
+    """The share as a whole percent, rounded half-up from the exact decimal (what the label says)."""
+    return int((_ratio(value, maximum) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _share(value, maximum) -> float:
+    """The share as a float for drawing only: SVG coordinates, not a figure anyone reads."""
+    return float(_ratio(value, maximum))
 
 
 def radar_svg(axes: list[tuple[str, object, object]], *, size: int = 300, title: str = "") -> str:
@@ -50,7 +61,7 @@ def radar_svg(axes: list[tuple[str, object, object]], *, size: int = 300, title:
         )
         lx, ly = point(i, 1.22)
         anchor = "middle" if abs(lx - centre) < size * 0.05 else ("start" if lx > centre else "end")
-        percent = round(_share(value, maximum) * 100)
+        percent = _percent(value, maximum)
         parts.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" font-family="{FONT}" text-anchor="{anchor}" dominant-baseline="middle">'
             f"{escape(label)} {percent}%</text>"
@@ -77,7 +88,7 @@ def _bars_svg(axes, *, size: int, title: str) -> str:
         parts.append(f'<rect x="0" y="{y}" width="{size * 0.6:.1f}" height="14" fill="#eef2f6"/>')
         parts.append(f'<rect x="0" y="{y}" width="{size * 0.6 * share:.1f}" height="14" fill="#1f6feb"/>')
         parts.append(
-            f'<text x="{size * 0.62:.1f}" y="{y + 11}" font-size="11" font-family="{FONT}">{escape(label)} {round(share * 100)}%</text>'
+            f'<text x="{size * 0.62:.1f}" y="{y + 11}" font-size="11" font-family="{FONT}">{escape(label)} {_percent(value, maximum)}%</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

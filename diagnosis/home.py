@@ -271,9 +271,7 @@ def own_enterprise_panels(actor):
             key="archive", title=_("本企业档案"), empty_text=_("您的账号尚未关联企业，请联系所在地工信部门。")
         )
     detail = reverse("diagnosis:enterprise_detail", args=[enterprise.pk])
-    region = enterprise.county.name
-    if enterprise.county.parent_id:
-        region = f"{enterprise.county.parent.name} {region}"
+    region = enterprise.county.label_with_city
     archive = Panel(
         key="archive",
         title=_("本企业档案"),

@@ -58,6 +58,15 @@ class Region(models.Model):
         return self.name
 
     @property
+    def label_with_city(self) -> str:
+        """A county as people write it: "南昌市 东湖区" (its parent's name first unless that is the
+        province); any other region: its own name. Reads ``parent`` (select it with the row)."""
+        parent = self.parent if self.parent_id else None
+        if parent is not None and parent.level != self.Level.PROVINCE:
+            return f"{parent.name} {self.name}"
+        return self.name
+
+    @property
     def has_division_code(self) -> bool:
         """Zones such as 赣江新区 have no GB/T 2260 code."""
         return self.code.isdigit()

@@ -19,7 +19,6 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.charts import radar_svg
@@ -60,13 +59,6 @@ def _money(low, high) -> str:
     if low is not None:
         return _("%(a)s 万元以上") % {"a": low}
     return _("不超过 %(b)s 万元") % {"b": high}
-
-
-def _region(enterprise) -> str:
-    county = enterprise.county
-    if county.parent_id and county.parent.level != "province":
-        return f"{county.parent.name} {county.name}"
-    return county.name
 
 
 def _last(events, action):
@@ -155,7 +147,7 @@ def _document(diagnosis: Diagnosis, language: str) -> dict:
             "title": _("一企一诊断书"),
             "enterprise": enterprise.name,
             "credit_code": enterprise.credit_code,
-            "region": _region(enterprise),
+            "region": enterprise.county.label_with_city,
             "industry": enterprise.industry_label or "",
             "organisation": diagnosis.organisation.name,
             "examiners": diagnosis.examiners,
@@ -314,10 +306,6 @@ def newer_version_exists(report: DiagnosisReport) -> bool:
         supersedes=report.diagnosis, status__in=Diagnosis.ISSUED_STATES
     ).exists()
     return newer or corrected
-
-
-def date_label(value) -> str:
-    return date_format(value, "Y-m-d") if value else ""
 
 
 def report_batches(*, actor):

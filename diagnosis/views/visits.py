@@ -206,9 +206,7 @@ def overdue_follow_ups_view(request):
             [
                 v.enterprise.name,
                 v.enterprise.credit_code,
-                f"{v.enterprise.county.parent.name} {v.enterprise.county.name}"
-                if v.enterprise.county.parent
-                else v.enterprise.county.name,
+                v.enterprise.county.label_with_city,
                 str(v.commissioner),
                 v.visited_on.isoformat(),
                 v.follow_up_due.isoformat(),
