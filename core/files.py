@@ -1,10 +1,11 @@
 """Private files and scoped downloads.
 
-``private_storage`` keeps files under ``settings.PRIVATE_MEDIA_ROOT``, a directory outside
-``MEDIA_ROOT`` and outside every served path: it has no URL (``url()`` raises), so a file stored
-there can only reach a person through a view that has first checked they may see it and then
-calls ``serve_private``. Uploaded registers, rejects files and (issue 7) visit attachments live
-there.
+``private_storage`` is where uploaded registers, rejects files, visit attachments and diagnosis
+reports live. It hands every call to the configured ``storages["private"]`` backend: by default a
+directory, ``settings.PRIVATE_MEDIA_ROOT``, outside ``MEDIA_ROOT`` and outside every served path;
+with ``S3_BUCKET`` set, an S3-compatible object store (MinIO…) shared by every machine
+(``config.settings.base.private_storages``). It has no URL (``url()`` raises), so a file stored there can only reach a
+person through a view that has first checked they may see it and then calls ``serve_private``.
 
 ``serve_private(request, fieldfile, filename)`` streams the file as an attachment: the filename is
 sent both as a plain ASCII fallback and RFC 5987-encoded (``filename*=utf-8''…``) so browsers
@@ -19,7 +20,7 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -28,10 +29,11 @@ from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 
 
-@deconstructible(path="core.files.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """A ``FileSystemStorage`` rooted at ``PRIVATE_MEDIA_ROOT`` (read when first used, so test
-    settings apply), with no base URL: files are only ever served by ``serve_private``."""
+@deconstructible(path="core.files.PrivateFileSystemStorage")
+class PrivateFileSystemStorage(FileSystemStorage):
+    """The default private backend: a ``FileSystemStorage`` rooted at ``PRIVATE_MEDIA_ROOT`` (read
+    when first used, so test settings apply), with no base URL: files are only ever served by
+    ``serve_private``."""
 
     def __init__(self, **kwargs):
         kwargs.pop("base_url", None)
@@ -50,6 +52,60 @@ class PrivateStorage(FileSystemStorage):
     @cached_property
     def base_url(self):
         return None
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them with core.files.serve_private.")
+
+
+@deconstructible(path="core.files.PrivateStorage")
+class PrivateStorage(Storage):
+    """What the models' private file fields hold: every call goes to ``storages["private"]``,
+    looked up at the time of the call, so the backend is configuration (``settings.STORAGES``; the
+    filesystem by default, an S3-compatible object store when ``S3_BUCKET`` is set) and changes
+    with it in tests, while migrations keep naming this one class. ``url()`` always refuses: a
+    private file has no address, whatever the backend would offer."""
+
+    @property
+    def backend(self) -> Storage:
+        return storages["private"]
+
+    def __getattr__(self, name):  # the backend's own attributes (``location``, ``bucket_name``…)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.backend, name)
+
+    def open(self, name, mode="rb"):
+        return self.backend.open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self.backend.save(name, content, max_length=max_length)
+
+    def get_valid_name(self, name):
+        return self.backend.get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.backend.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.backend.generate_filename(filename)
+
+    def path(self, name):
+        return self.backend.path(name)
+
+    def delete(self, name):
+        return self.backend.delete(name)
+
+    def exists(self, name):
+        return self.backend.exists(name)
+
+    def listdir(self, path):
+        return self.backend.listdir(path)
+
+    def size(self, name):
+        return self.backend.size(name)
+
+    def get_modified_time(self, name):
+        return self.backend.get_modified_time(name)
 
     def url(self, name):
         raise ValueError("Private files have no URL; serve them with core.files.serve_private.")

@@ -126,3 +126,23 @@ def users(world) -> dict:
 def user_for(world):
     """``user_for("county_officer")`` → that role's user of the world; None for ``"anonymous"``."""
     return world.user_for
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on a free local port, once per test process (``tests.object_store``)."""
+    from tests.object_store import start_s3_server
+
+    server, endpoint = start_s3_server()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_server, settings):
+    """A fresh bucket on the S3 server, and this process's private storage pointed at it."""
+    from tests.object_store import new_store
+
+    store = new_store(s3_server)
+    settings.STORAGES = store.storages(settings.STORAGES)
+    return store

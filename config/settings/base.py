@@ -184,8 +184,41 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Files only scoped views may serve (core.files.private_storage): never under MEDIA_ROOT or a URL.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+
+
+def private_storages(environ) -> dict:
+    """The ``STORAGES["private"]`` entry the environment asks for .
+
+    Without ``S3_BUCKET``: ``PrivateFileSystemStorage`` (``PRIVATE_MEDIA_ROOT``). With it: django-storages'
+    ``S3Storage`` on that bucket — ``S3_ENDPOINT_URL`` (MinIO, another S3-compatible store; empty
+    for AWS), ``S3_ACCESS_KEY_ID`` / ``S3_SECRET_ACCESS_KEY``, ``S3_REGION`` (default
+    ``us-east-1``), ``S3_PREFIX`` (default ``private``) — objects private, never overwritten under
+    another name, addressed path-style (what MinIO serves), no signed URLs handed out.
+    """
+    bucket = environ.get("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "core.files.PrivateFileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("S3_REGION") or "us-east-1",
+            "location": environ.get("S3_PREFIX", "private"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storages(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploaded registers can be large (20,000+ rows); they stream to disk, not memory.

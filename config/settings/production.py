@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, durable_broker, env_bool, env_list
+from .base import CELERY_BROKER_URL, durable_broker, env_bool, env_list, private_storages
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY or len(SECRET_KEY) < 32:
@@ -41,5 +41,6 @@ if env_bool("BEHIND_TLS_PROXY", False):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

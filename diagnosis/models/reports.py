@@ -65,6 +65,8 @@ class DiagnosisReport(Job):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The id of the last render message sent for this row (a cancel revokes it).
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 

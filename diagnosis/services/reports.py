@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from decimal import Decimal
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -92,10 +94,13 @@ def report_on_issue(*, actor, diagnosis: Diagnosis) -> None:
 
 
 def report_enqueue(report: DiagnosisReport, *, countdown: float | None = None) -> None:
-    """Send the render task (the doorbell ``core.jobs`` rings for DiagnosisReport)."""
+    """Send the render task (the doorbell ``core.jobs`` rings for DiagnosisReport) under a fresh
+    task id, recorded on the row first so a cancel can revoke the message (``report_batch_cancel``)."""
     from diagnosis.tasks import reports as tasks
 
-    tasks.render_report.apply_async(args=[report.pk], countdown=countdown)
+    task_id = f"report-{report.pk}-{uuid.uuid4().hex[:12]}"
+    DiagnosisReport.objects.filter(pk=report.pk).update(task_id=task_id)
+    tasks.render_report.apply_async(args=[report.pk], countdown=countdown, task_id=task_id)
 
 
 def report_html(report: DiagnosisReport) -> tuple[str, str, dict]:
@@ -142,10 +147,8 @@ def report_render_run(*, report_id: int) -> DiagnosisReport | None:
         rendered = render_pdf(html, stylesheets=(css,))
         report.heartbeat()
         seconds = Decimal(str(round(time.perf_counter() - started, 3)))
-        name = f"{report.diagnosis.number or report.diagnosis_id}-{report.language}-v{report.version}.pdf"
+        stored = _store(report, rendered.pdf)
         with transaction.atomic():
-            report.file.save(name, ContentFile(rendered.pdf), save=False)
-            stored = report.file.name
             finished = report.finish(
                 file=stored,
                 sha256=hashlib.sha256(rendered.pdf).hexdigest(),
@@ -157,6 +160,7 @@ def report_render_run(*, report_id: int) -> DiagnosisReport | None:
             )
             if not finished:
                 raise JobLost(report_id)
+        logger.info("report %s rendered (attempt %s, %s pages)", report_id, report.attempts, rendered.pages)
         if rendered.refused:
             logger.warning("report %s: refused %d URL(s) while rendering", report_id, len(rendered.refused))
         return report
@@ -168,6 +172,28 @@ def report_render_run(*, report_id: int) -> DiagnosisReport | None:
         logger.exception("report %s failed", report_id)
         report.fail(_("生成失败：%(reason)s") % {"reason": exc})
         return report
+
+
+def _store(report: DiagnosisReport, pdf: bytes) -> str:
+    """Write the PDF under this attempt's own name (``reports/<diagnosis>/<number>-<lang>-v<n>-a<attempt>.pdf``)
+    after removing what earlier attempts of the version left (a worker killed between writing and
+    committing). Only the claim holder cleans up, and each attempt removes only its own file when
+    it fails or loses its claim, so a version ends with exactly one file: the one its row names."""
+    field = report.file
+    stem = f"{report.diagnosis.number or report.diagnosis_id}-{report.language}-v{report.version}-a"
+    name = field.field.generate_filename(report, f"{stem}{report.attempts}.pdf")
+    folder = name.rpartition("/")[0]
+    try:
+        _dirs, files = field.storage.listdir(folder)
+    except FileNotFoundError:
+        files = []
+    for leftover in files:
+        if leftover.startswith(stem) and f"{folder}/{leftover}" != name:
+            field.storage.delete(f"{folder}/{leftover}")
+    if field.storage.exists(name):
+        field.storage.delete(name)
+    field.name = field.storage.save(name, ContentFile(pdf), max_length=field.field.max_length)
+    return field.name
 
 
 def _discard(name: str) -> None:
@@ -251,9 +277,25 @@ def report_batch_cancel(*, actor, batch: ReportBatch) -> int:
         batch.message = _("已由 %(who)s 取消") % {"who": actor}
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])
-    unfinished = DiagnosisReport.objects.filter(
-        batch_items__batch=batch, status__in=(JobStatus.PENDING, JobStatus.RUNNING)
+    unfinished = list(
+        DiagnosisReport.objects.filter(
+            batch_items__batch=batch, status__in=(JobStatus.PENDING, JobStatus.RUNNING)
+        ).values_list("pk", "task_id")
     )
-    return DiagnosisReport.objects.filter(pk__in=list(unfinished.values_list("pk", flat=True))).update(
+    cancelled = DiagnosisReport.objects.filter(pk__in=[pk for pk, _task in unfinished]).update(
         status=JobStatus.CANCELLED, message=_("批量生成已取消"), finished_at=timezone.now()
     )
+    task_ids = [task for _pk, task in unfinished if task]
+    if task_ids:
+        transaction.on_commit(lambda: _revoke(task_ids))
+    return cancelled
+
+
+def _revoke(task_ids: list[str]) -> None:
+    """Revoke the render messages still queued (the workers drop them unseen). Best effort: the
+    rows are already CANCELLED, so a message that escapes (a broker without broadcast, such as the
+    development SQLite one, or a broker that is down) claims nothing when it arrives."""
+    try:
+        current_app.control.revoke(task_ids)
+    except Exception:  # noqa: BLE001 (any broker failure: the row state already stops the work)
+        logger.warning("could not revoke %d report task(s); their rows are cancelled", len(task_ids))
