@@ -213,3 +213,80 @@ def regions_restored_afterwards(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _load_regions_if_missing()
+
+
+class RedisServer:
+    """A ``redis-server`` of the test's own on a free port (nothing on disk), which a test may stop
+    and start again on the same port: a broker outage without touching the machine's Redis."""
+
+    def __init__(self, directory: Path):
+        from tests.object_store import free_port
+
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_timeout=1)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"redis-server on port {self.port} did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery app (publishing, control, results) at ``url``; drops pooled
+    connections so nothing keeps talking to the previous broker."""
+    from config.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+    app.conf.broker_url = url
+    app.conf.result_backend = url
+
+
+@pytest.fixture
+def own_redis(tmp_path, monkeypatch):
+    """A private Redis as this test's broker and result backend (``RedisServer``); the previous
+    broker is restored afterwards."""
+    from config.celery import app
+
+    server = RedisServer(tmp_path)
+    server.start()
+    previous = (app.conf.broker_url, app.conf.result_backend)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    use_broker(server.url)
+    try:
+        yield server
+    finally:
+        use_broker(previous[0])
+        app.conf.result_backend = previous[1]
+        server.stop()
