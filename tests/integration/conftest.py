@@ -290,3 +290,30 @@ def own_redis(tmp_path, monkeypatch):
         use_broker(previous[0])
         app.conf.result_backend = previous[1]
         server.stop()
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """``start(name, delay=0, env=None)`` starts a worker (``JOB_TEST_DELAY_SECONDS=delay`` and
+    ``env`` added to its environment); all are stopped at the end. Tasks go through the broker
+    this process publishes to (a test may switch it first, as ``own_redis`` does)."""
+    from config.celery import app
+
+    if app.conf.broker_url.startswith(ON_REDIS):
+        app.control.purge()
+    started = []
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+
+    def start(name: str, delay: float = 0, env: dict | None = None):
+        extra = {"JOB_TEST_DELAY_SECONDS": str(delay), **(env or {})}
+        worker = start_worker(tmp_path, name=name, extra_env=extra)
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        app.conf.task_always_eager = eager
+        for worker in started:
+            stop_worker(worker)

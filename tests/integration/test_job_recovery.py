@@ -18,7 +18,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from config.celery import app
 from core.jobs import Job, sweep_jobs
 from diagnosis.models import Enterprise, EnterpriseChange, ImportJob
 from diagnosis.services.imports import import_job_confirm, import_job_create
@@ -26,7 +25,6 @@ from regions.codes import make_credit_code
 from reporting.models import EvaluationRun, ProviderEvaluation
 from reporting.services.evaluation import due_period, evaluation_request, period_bounds
 from tests.factories import make_role_user
-from tests.integration.conftest import start_worker, stop_worker
 from tests.reporting.conftest import Activity, make_provider
 
 pytestmark = [
@@ -37,28 +35,6 @@ pytestmark = [
 
 TIMEOUT = 45
 SHORT_STALE = timedelta(seconds=1)
-
-
-@pytest.fixture
-def workers(tmp_path):
-    """``start(name, delay)`` starts a worker; all are stopped at the end. Tasks go through the broker."""
-    if app.conf.broker_url.startswith("redis://"):
-        app.control.purge()
-    started = []
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-
-    def start(name: str, delay: float = 0):
-        worker = start_worker(tmp_path, name=name, extra_env={"JOB_TEST_DELAY_SECONDS": str(delay)})
-        started.append(worker)
-        return worker
-
-    try:
-        yield start
-    finally:
-        app.conf.task_always_eager = eager
-        for worker in started:
-            stop_worker(worker)
 
 
 def kill(worker) -> None:

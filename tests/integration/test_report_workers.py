@@ -36,7 +36,6 @@ from diagnosis.services.reports import report_batch_cancel, report_batch_start
 from tests.conftest import build_world
 from tests.diagnosis.test_services_diagnoses import DETAILS, full_answers
 from tests.factories import EnterpriseFactory, engage, region
-from tests.integration.conftest import start_worker, stop_worker
 
 pytestmark = [
     pytest.mark.worker,
@@ -54,24 +53,9 @@ def world(regions_loaded):
 
 
 @pytest.fixture
-def workers(own_redis, tmp_path):
-    """``start(name, delay=0, env=None)`` starts a worker on the private Redis; all stopped at the end."""
-    started = []
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-
-    def start(name: str, delay: float = 0, env: dict | None = None):
-        extra = {"JOB_TEST_DELAY_SECONDS": str(delay), **(env or {})}
-        worker = start_worker(tmp_path, name=name, extra_env=extra)
-        started.append(worker)
-        return worker
-
-    try:
-        yield start
-    finally:
-        app.conf.task_always_eager = eager
-        for worker in started:
-            stop_worker(worker)
+def workers(own_redis, workers):
+    """The shared ``workers`` starter, on this test's private Redis."""
+    return workers
 
 
 def issue_many(world, count: int) -> list[Diagnosis]:
