@@ -412,7 +412,7 @@ def _ensure_activity(rng: random.Random, result: ServicesResult, providers, toda
                     TransformationProject(
                         enterprise_id=rng.choice(enterprises), provider=provider, title=f"数字化改造项目 {n}-{k + 1}",
                         status=TransformationProject.Status.COMPLETED,
-                        investment=Decimal(rng.randrange(20, 400)),
+                        planned_investment=Decimal(rng.randrange(20, 400)),
                         planned_completion=done - timedelta(days=rng.randrange(3, 30)) if late else done + timedelta(days=rng.randrange(0, 20)),
                         completed_on=done,
                     )

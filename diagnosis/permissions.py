@@ -134,3 +134,28 @@ def can_comment_diagnosis(actor, diagnosis) -> bool:
 def can_reply_comment(actor, diagnosis) -> bool:
     """Staff of the organisation that performed the diagnosis, and officers who review it."""
     return _staff_of(actor, diagnosis.organisation_id) or can_review_diagnosis(actor, diagnosis)
+
+
+# --- transformation projects --------------------------------------------------------------------
+
+
+def can_manage_project(actor, enterprise: Enterprise, provider=None) -> bool:
+    """Create and run a project (edit, start, complete, milestones): the enterprise's own users,
+    staff of the project's lead provider who can see the enterprise, and officers whose region
+    holds it."""
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        return False
+    if is_officer(actor) or is_enterprise_user(actor):
+        return True
+    return (
+        provider is not None
+        and actor.role == Role.PROVIDER_STAFF
+        and _staff_of(actor, provider.organisation_id)
+    )
+
+
+def can_accept_project(actor, project) -> bool:
+    """Acceptance (验收) is for the officers of the region that holds the enterprise."""
+    from accounts.scope import region_in_scope
+
+    return is_officer(actor) and region_in_scope(actor, project.enterprise.county)

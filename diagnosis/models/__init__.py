@@ -48,6 +48,9 @@ from diagnosis.models.portal import (  # noqa: F401
     SelfAssessment,
 )
 from diagnosis.models.projects import (  # noqa: F401
+    ProjectEvent,
+    ProjectMilestone,
+    ProjectType,
     ProviderRating,
     TransformationProject,
 )
