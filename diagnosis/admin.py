@@ -17,10 +17,12 @@ from diagnosis.models import (
     LevelRule,
     NeedTag,
     Option,
+    ProjectType,
     Question,
     RevisitInterval,
     Scenario,
     SubDimension,
+    SubsidyRule,
 )
 
 
@@ -197,3 +199,20 @@ class InterpretationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProjectType)
+class ProjectTypeAdmin(admin.ModelAdmin):
+    """Project type tags: data the province keeps (deactivate rather than delete a type in use)."""
+
+    list_display = ("name", "name_en", "code", "position", "active")
+    list_editable = ("position", "active")
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(SubsidyRule)
+class SubsidyRuleAdmin(admin.ModelAdmin):
+    """The subsidy limits every project write and voucher redemption is checked against."""
+
+    list_display = ("name", "code", "kind", "limit", "active")
+    list_editable = ("limit", "active")

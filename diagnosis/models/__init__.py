@@ -40,6 +40,12 @@ from diagnosis.models.findings import (  # noqa: F401
     Interpretation,
     Recommendation,
 )
+from diagnosis.models.funding import (  # noqa: F401
+    ServiceVoucher,
+    SubsidyRule,
+    VoucherEntry,
+    VoucherExpiryRun,
+)
 from diagnosis.models.portal import (  # noqa: F401
     CONTACT_FIELDS,
     ContactCorrection,

@@ -33,6 +33,7 @@ from diagnosis.models import (
     TransformationProject,
 )
 from diagnosis.permissions import can_manage_project
+from diagnosis.services.diagnoses import _Hooks as Hooks
 
 Status = TransformationProject.Status
 Action = ProjectEvent.Action
@@ -53,6 +54,10 @@ EDITABLE_FIELDS = (
     "start_date",
     "planned_completion",
 )
+#: ``fn(project=…)`` after a project is created or edited, in the same transaction: a function
+#: that raises refuses the write (the subsidy rules of ``diagnosis.services.funding`` register here).
+on_money = Hooks()
+
 #: Many-to-many fields a person edits; the history records them as sorted lists of labels.
 RELATED_FIELDS = ("types", "solutions", "recommendations", "partners")
 
@@ -160,6 +165,7 @@ def project_create(
     project.save()
     changes = creation_changes(project, ("title", "provider", *[name for name in fields if name != "title"]))
     changes.update(_set_related(project, related))
+    on_money.run(project=project)
     _event(project, Action.CREATE, actor, changes=changes)
     return project
 
@@ -191,6 +197,7 @@ def project_update(
             r for r in project.recommendations.all() if r.diagnosis_id == project.diagnosis_id
         ]
     changes.update(_set_related(project, related))
+    on_money.run(project=project)
     if changes:
         _event(project, Action.EDIT, actor, changes=changes)
     return project

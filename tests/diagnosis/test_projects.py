@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from diagnosis.models import ProjectEvent, ProjectType, TransformationProject
+from diagnosis.models import ProjectEvent, ProjectType, SubsidyRule, TransformationProject
 from diagnosis.services import projects as svc
 from providers.models import Provider
 from tests.factories import EnterpriseFactory, region
@@ -83,6 +83,7 @@ def test_funding_shares_must_add_up_exactly(world, lead):
         )  # fmt: skip
     assert "100" in str(caught.value) and "100.0001" in str(caught.value)
     assert not TransformationProject.objects.exists()
+    SubsidyRule.objects.filter(kind=SubsidyRule.Kind.PER_PROVIDER_YEAR).update(active=False)  # 9501 > 500
     project = create(
         world, lead,
         planned_investment=Decimal("31670.806"), planned_subsidy=Decimal("9501.2418"),
