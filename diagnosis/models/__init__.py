@@ -54,6 +54,8 @@ from diagnosis.models.portal import (  # noqa: F401
     SelfAssessment,
 )
 from diagnosis.models.projects import (  # noqa: F401
+    ProjectAcceptance,
+    ProjectAttachment,
     ProjectEvent,
     ProjectMilestone,
     ProjectType,

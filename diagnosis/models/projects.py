@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule, Through
+from core.files import private_storage
 from core.history import history_value as history_number
 from core.validators import check_dates
+from diagnosis.models.assessment import POINTS
 from diagnosis.models.enterprises import MONEY, Enterprise
 
 
@@ -209,6 +211,7 @@ class ProjectEvent(models.Model):
         START = "start", _("开始实施")
         COMPLETE = "complete", _("完成")
         REOPEN = "reopen", _("退回实施")
+        ACCEPTANCE = "acceptance", _("验收材料")
         ACCEPT = "accept", _("验收通过")
         CANCEL = "cancel", _("取消")
         MILESTONE = "milestone", _("里程碑")
@@ -234,11 +237,139 @@ class ProjectEvent(models.Model):
         return f"{self.project_id}: {self.action}"
 
 
+def _project_file_path(instance, filename: str) -> str:
+    """Where a project file's bytes are stored: a generated name (never the person's) under the month."""
+    import uuid
+
+    suffix = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"projects/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProjectAttachment(models.Model):
+    """Evidence of a project (a milestone's deliverable, an acceptance report, photos of the
+    on-site check), stored privately and served only by a scope-checked view."""
+
+    class Purpose(models.TextChoices):
+        EVIDENCE = "evidence", _("实施佐证")
+        ENTERPRISE_REPORT = "enterprise_report", _("企业验收报告")
+        PROVIDER_REPORT = "provider_report", _("服务商验收报告")
+        SITE_CHECK = "site_check", _("现场核查")
+
+    project = models.ForeignKey(TransformationProject, on_delete=models.CASCADE, related_name="attachments")
+    milestone = models.ForeignKey(
+        ProjectMilestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments",
+        verbose_name=_("里程碑"),
+    )  # fmt: skip
+    purpose = models.CharField(_("用途"), max_length=20, choices=Purpose.choices, default=Purpose.EVIDENCE)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    file = models.FileField(_("文件"), upload_to=_project_file_path, storage=private_storage, max_length=200)
+    name = models.CharField(_("文件名"), max_length=150)
+    content_type = models.CharField(_("文件类型"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    image = models.BooleanField(_("照片"), default=False)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule.every_reach(Through("project"))
+
+    class Meta:
+        verbose_name = _("项目附件")
+        verbose_name_plural = _("项目附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectAcceptance(models.Model):
+    """The acceptance (验收) of a completed project, filled in by its three parties in turn.
+
+    The enterprise files its report and rates the lead provider (1–5 and a comment: the rating is
+    a ``ProviderRating`` and feeds the provider's monthly evaluation); the provider files its
+    report; an officer of the region records the on-site check and accepts, which moves the
+    project to accepted. The before/after assessment (改造前/改造后自评测) on the diagnosis model is
+    stored with it: the level and total before (the project's diagnosis, or the enterprise's last
+    assessment before the project started) and after (its first assessment submitted after the
+    project was completed), their change, and the change per dimension.
+    """
+
+    project = models.OneToOneField(TransformationProject, on_delete=models.CASCADE, related_name="acceptance")
+    enterprise_report = models.TextField(_("企业验收报告"), blank=True)
+    enterprise_reported_at = models.DateTimeField(_("企业提交时间"), null=True, blank=True)
+    enterprise_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("满意度（1–5）"), null=True, blank=True)
+    satisfaction_comment = models.TextField(_("满意度评价"), blank=True)
+    rating = models.OneToOneField(
+        "diagnosis.ProviderRating",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="acceptance",
+    )
+    provider_report = models.TextField(_("服务商验收报告"), blank=True)
+    provider_reported_at = models.DateTimeField(_("服务商提交时间"), null=True, blank=True)
+    provider_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    site_check_on = models.DateField(_("现场核查日期"), null=True, blank=True)
+    site_inspectors = models.CharField(_("核查人员"), max_length=200, blank=True)
+    site_check_record = models.TextField(_("现场核查记录"), blank=True)
+    before_source = models.CharField(_("改造前评测"), max_length=120, blank=True)
+    before_level = models.PositiveSmallIntegerField(_("改造前等级"), null=True, blank=True)
+    before_total = models.DecimalField(_("改造前总分"), null=True, blank=True, **POINTS)
+    after_source = models.CharField(_("改造后评测"), max_length=120, blank=True)
+    after_level = models.PositiveSmallIntegerField(_("改造后等级"), null=True, blank=True)
+    after_total = models.DecimalField(_("改造后总分"), null=True, blank=True, **POINTS)
+    #: ``{dimension code: ["before", "after"]}`` as exact decimal strings.
+    dimension_changes = models.JSONField(_("各维度变化"), default=dict, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    comment = models.TextField(_("验收意见"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule.every_reach(Through("project"))
+
+    class Meta:
+        verbose_name = _("项目验收")
+        verbose_name_plural = _("项目验收")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="acceptance_satisfaction_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}"
+
+    @property
+    def level_change(self) -> int | None:
+        if self.before_level is None or self.after_level is None:
+            return None
+        return self.after_level - self.before_level
+
+    @property
+    def total_change(self):
+        if self.before_total is None or self.after_total is None:
+            return None
+        return self.after_total - self.before_total
+
+
 class ProviderRating(models.Model):
     """An enterprise's rating (1–5) of a provider it worked with; one per enterprise, provider and period."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="provider_ratings")
     provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="ratings")
+    project = models.ForeignKey(
+        TransformationProject, on_delete=models.SET_NULL, null=True, blank=True, related_name="ratings",
+        verbose_name=_("改造项目"),
+    )  # fmt: skip
     score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1)])
     comment = models.TextField(_("评价"), blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

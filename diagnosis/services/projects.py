@@ -16,6 +16,7 @@ Contract (see ``diagnosis.models.projects`` for the states and the money):
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,11 +29,12 @@ from core.history import creation_changes, history_value, instance_diff
 from diagnosis.models import (
     Diagnosis,
     Enterprise,
+    ProjectAttachment,
     ProjectEvent,
     ProjectMilestone,
     TransformationProject,
 )
-from diagnosis.permissions import can_manage_project
+from diagnosis.permissions import can_accept_project, can_manage_project
 from diagnosis.services.diagnoses import _Hooks as Hooks
 
 Status = TransformationProject.Status
@@ -350,8 +352,61 @@ def milestone_done(
     return milestone
 
 
+#: The most files one project keeps, and the largest (the visit attachments' limit applies).
+PROJECT_FILES_MAX = 40
+
+
+def project_file_store(
+    *, actor, project: TransformationProject, upload, purpose: str = ProjectAttachment.Purpose.EVIDENCE,
+    milestone: ProjectMilestone | None = None,
+) -> ProjectAttachment:  # fmt: skip
+    """Store one file of an open project (not accepted or cancelled), checked by content and size.
+
+    Evidence and the enterprise's and provider's reports: whoever runs the project
+    (``can_manage_project``); the on-site check's files: the officers who accept it. The milestone
+    must be the project's. Raises ``ValidationError`` naming the file; nothing is stored then."""
+    from core.uploads import inspect_upload, safe_name
+    from diagnosis.services.visits import attachment_limits
+
+    allowed = (
+        can_accept_project(actor, project)
+        if purpose == ProjectAttachment.Purpose.SITE_CHECK
+        else can_manage_project(actor, project.enterprise, project.provider)
+    )
+    if not allowed:
+        raise PermissionDenied(_("您不能为该项目上传此类附件。"))
+    if purpose not in ProjectAttachment.Purpose.values:
+        raise ValidationError({"purpose": _("附件用途无效。")})
+    project = _locked(project)
+    if project.status not in TransformationProject.OPEN_STATES:
+        raise _wrong_state(project, _("上传附件"))
+    if milestone is not None and milestone.project_id != project.pk:
+        raise ValidationError({"milestone": _("该里程碑不属于此项目。")})
+    if project.attachments.count() >= PROJECT_FILES_MAX:
+        raise ValidationError(
+            _("每个项目最多 %(n)d 个附件，“%(name)s”未上传。") % {"n": PROJECT_FILES_MAX, "name": upload.name}
+        )
+    _most, max_bytes = attachment_limits()
+    kind = inspect_upload(upload, max_bytes=max_bytes)
+    attachment = ProjectAttachment(
+        project=project, milestone=milestone, purpose=purpose, uploaded_by=actor,
+        name=safe_name(upload.name or "", kind), content_type=kind.content_type, size=upload.size,
+        image=kind.image,
+    )  # fmt: skip
+    upload.seek(0)
+    attachment.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
+    attachment.save()
+    _event(
+        project, Action.MILESTONE if milestone else Action.EDIT, actor, attachment.name,
+        {"attachment": [None, f"{attachment.get_purpose_display()}: {attachment.name}"]},
+    )  # fmt: skip
+    return attachment
+
+
 __all__ = [
     "EDITABLE_FIELDS",
+    "PROJECT_FILES_MAX",
+    "project_file_store",
     "RELATED_FIELDS",
     "milestone_add",
     "milestone_done",
