@@ -31,6 +31,8 @@ MENU = [
     ("caseload", "diagnosis:caseload", _("我的工作台账"), lambda u: u.role == Role.COMMISSIONER, ("diagnosis", "caseload")),
     ("portal", "diagnosis:portal", _("企业服务"), lambda u: u.role == Role.ENTERPRISE_USER, ("diagnosis", "portal")),
     ("diagnoses", "diagnosis:diagnosis_list", _("诊断"), lambda u: scope_for(u) != NO_SCOPE, ("diagnosis", "diagnosis_")),
+    ("projects", "diagnosis:project_list", _("改造项目"), lambda u: scope_for(u) != NO_SCOPE, ("diagnosis", ("project", "milestone", "acceptance"))),
+    ("vouchers", "diagnosis:voucher_list", _("服务券"), lambda u: is_officer(u) or u.role in (Role.ENTERPRISE_USER, Role.COMMISSIONER), ("diagnosis", "voucher")),
     ("providers", "providers:provider_list", _("服务商"), is_officer, ("providers", "provider")),
     ("my_provider", "providers:my_provider", _("本机构"), lambda u: u.role == Role.PROVIDER_STAFF, ("providers", ("my_provider", "provider_", "qualification"))),
     ("solutions", "providers:solution_list", _("解决方案"), lambda u: is_officer(u) or u.role == Role.PROVIDER_STAFF, ("providers", "solution")),
@@ -58,7 +60,9 @@ def _active_section(request) -> str:
         return ""
     if (match.url_name or "").startswith("import"):
         return "import"
-    if (match.url_name or "").startswith(("caseload", "diagnosis_", "portal")):
+    if (match.url_name or "").startswith(
+        ("caseload", "diagnosis_", "portal", "project", "milestone", "acceptance", "voucher")
+    ):
         return (
             ""  # their own menu entries ("caseload", "diagnoses", "portal" in ``items``) are the current ones
         )

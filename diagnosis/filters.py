@@ -12,10 +12,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import User
 from core.fields import ModelChoiceFilter
-from diagnosis.models import Enterprise
+from diagnosis.models import Enterprise, ProjectType, TransformationProject
 from regions.codes import CREDIT_CODE_CHARSET, MANUFACTURING_DIVISIONS, normalise_credit_code, normalise_text
 from regions.models import Region
 
@@ -82,3 +84,60 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """The transformation-project list, its XLSX export and ``/api/projects/`` share these filters
+    (``q``, ``status``, ``region``, ``industry``, ``type``, ``overdue``). Like ``EnterpriseFilter`` it
+    only narrows a queryset already limited to the actor's scope."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("项目或企业名称"))
+    status = django_filters.ChoiceFilter(
+        choices=TransformationProject.Status.choices, label=_("状态"), empty_label=_("全部状态")
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.order_by("depth", "sort_order"),
+        method="filter_region",
+        label=_("地区"),
+        to_field_name="code",
+    )
+    industry = django_filters.ChoiceFilter(
+        choices=[(code, format_lazy("C{} {}", code, name)) for code, name in MANUFACTURING_DIVISIONS.items()],
+        method="filter_industry",
+        label=_("行业"),
+    )
+    type = django_filters.ModelChoiceFilter(
+        queryset=ProjectType.objects.all(), field_name="types", to_field_name="code", label=_("项目类型")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("里程碑逾期"))
+
+    class Meta:
+        model = TransformationProject
+        fields = ["q", "status", "region", "industry", "type", "overdue"]
+
+    def filter_q(self, queryset, name, value):
+        text = normalise_text(value)
+        if not text:
+            return queryset
+        return queryset.filter(Q(title__icontains=text) | Q(enterprise__name__icontains=text))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_region(self, queryset, name, value):
+        """A region's code (province, city or county): the projects of enterprises in it."""
+        return queryset.filter(enterprise__county__path__startswith=value.path)
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(enterprise__industry_code__startswith=value)
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        late = Q(
+            status__in=(TransformationProject.Status.PLANNED, TransformationProject.Status.IN_PROGRESS),
+            milestones__done_on__isnull=True,
+            milestones__due_on__lt=timezone.localdate(),
+        )
+        if value is None:
+            return queryset
+        ids = TransformationProject.objects.filter(late).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

@@ -376,3 +376,63 @@ def portal_todos(actor):
                  counts["corrections"], reverse("diagnosis:correction_list"), INFO, order=26)
         )  # fmt: skip
     return todos
+
+
+@register_todos
+def project_todos(actor):
+    """Officers: completed projects of their region waiting for acceptance (验收), and running
+    projects with an overdue milestone. Enterprise users and provider staff: their completed
+    projects still missing their acceptance report. Two queries."""
+    from urllib.parse import urlencode
+
+    from diagnosis.models import TransformationProject
+    from diagnosis.selectors.projects import overdue_projects, project_list
+
+    listing = reverse("diagnosis:project_list")
+    if is_officer(actor):
+        waiting = project_list(actor=actor, status=TransformationProject.Status.COMPLETED).count()
+        late = overdue_projects(actor=actor).count()
+        return [
+            Todo(
+                "projects_acceptance",
+                ngettext("%(n)d 个改造项目已完成，等待验收", "%(n)d 个改造项目已完成，等待验收", waiting)
+                % {"n": waiting},
+                waiting,
+                f"{listing}?{urlencode({'status': 'completed'})}",
+                WARN,
+                order=30,
+            ),
+            Todo(
+                "projects_overdue",
+                ngettext("%(n)d 个改造项目有逾期里程碑", "%(n)d 个改造项目有逾期里程碑", late) % {"n": late},
+                late,
+                f"{listing}?{urlencode({'overdue': 'true'})}",
+                WARN,
+                order=31,
+            ),
+        ]
+    if is_enterprise_user(actor) or is_provider_staff(actor):
+        field = (
+            "acceptance__enterprise_report" if is_enterprise_user(actor) else "acceptance__provider_report"
+        )
+        waiting = (
+            project_list(actor=actor, status=TransformationProject.Status.COMPLETED)
+            .exclude(**{f"{field}__gt": ""})
+            .count()
+        )
+        return [
+            Todo(
+                "projects_report",
+                ngettext(
+                    "%(n)d 个已完成的改造项目待提交验收报告",
+                    "%(n)d 个已完成的改造项目待提交验收报告",
+                    waiting,
+                )
+                % {"n": waiting},
+                waiting,
+                f"{listing}?{urlencode({'status': 'completed'})}",
+                INFO,
+                order=30,
+            )
+        ]
+    return []

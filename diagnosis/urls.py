@@ -1,4 +1,4 @@
-"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, recommendations, the enterprise portal."""
+"""Pages of the casework (mounted at /enterprises/): archive, import, caseload, assignment, engagements, visits, diagnoses, recommendations, the enterprise portal, projects and vouchers."""
 
 from django.urls import path
 
@@ -8,8 +8,10 @@ from diagnosis.views import (
     engagements,
     enterprises,
     findings,
+    funding,
     imports,
     portal,
+    projects,
     reports,
     visits,
 )
@@ -124,4 +126,36 @@ urlpatterns = [
         findings.recommendation_move_view,
         name="recommendation_move",
     ),
+    # transformation projects, acceptance, service vouchers
+    path("projects/", projects.project_list_view, name="project_list"),
+    path("projects/export.xlsx", projects.project_export_view, name="project_export"),
+    path("projects/outcome/", projects.project_outcome_view, name="project_outcome"),
+    path("<int:pk>/projects/new/", projects.project_create_view, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail_view, name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit_view, name="project_edit"),
+    path("projects/<int:pk>/step/", projects.project_step_view, name="project_step"),
+    path("projects/<int:pk>/milestones/", projects.milestone_add_view, name="milestone_add"),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone_id>/done/",
+        projects.milestone_done_view,
+        name="milestone_done",
+    ),
+    path("projects/<int:pk>/files/", projects.project_file_upload_view, name="project_file_upload"),
+    path("projects/<int:pk>/files/<int:attachment_id>/", projects.project_file_view, name="project_file"),
+    path(
+        "projects/<int:pk>/acceptance/enterprise/",
+        projects.acceptance_enterprise_view,
+        name="acceptance_enterprise",
+    ),
+    path(
+        "projects/<int:pk>/acceptance/provider/",
+        projects.acceptance_provider_view,
+        name="acceptance_provider",
+    ),
+    path("projects/<int:pk>/accept/", projects.project_accept_view, name="project_accept"),
+    path("vouchers/", funding.voucher_list_view, name="voucher_list"),
+    path("<int:pk>/vouchers/new/", funding.voucher_issue_view, name="voucher_issue"),
+    path("vouchers/<int:pk>/", funding.voucher_detail_view, name="voucher_detail"),
+    path("vouchers/<int:pk>/redeem/", funding.voucher_redeem_view, name="voucher_redeem"),
+    path("vouchers/<int:pk>/revoke/", funding.voucher_revoke_view, name="voucher_revoke"),
 ]

@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "RecommendationPriorityEnum": "diagnosis.models.findings.Priority",
         "RecommendationPhaseEnum": "diagnosis.models.findings.Phase",
         "FindingSubjectEnum": "diagnosis.models.findings.Subject",
+        "ProjectStatusEnum": "diagnosis.models.projects.TransformationProject.Status",
+        "VoucherStatusEnum": "diagnosis.models.funding.ServiceVoucher.Status",
+        "VoucherEntryKindEnum": "diagnosis.models.funding.VoucherEntry.Kind",
     },
 }
 

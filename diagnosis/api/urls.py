@@ -6,7 +6,8 @@ visits: see ``diagnosis/api/assignment.py``. Diagnoses (``diagnoses/``, names ``
 see ``diagnosis/api/diagnoses.py``. The enterprise portal (``self-assessments/``,
 ``contact-corrections/``, ``enterprise-requests/``, ``diagnosis-comments/``): ``diagnosis/api/portal.py``.
 see ``diagnosis/api/diagnoses.py``. Their recommendations (``diagnoses/{id}/recommendations/``,
-names ``api-recommendation-``): see ``diagnosis/api/findings.py``.
+names ``api-recommendation-``): see ``diagnosis/api/findings.py``. Projects and vouchers
+(``projects/``, ``vouchers/``, names ``api-project-``, ``api-voucher-``): ``diagnosis/api/projects.py``.
 """
 
 from rest_framework.routers import SimpleRouter
@@ -21,6 +22,7 @@ from diagnosis.api.portal import (
     EnterpriseRequestViewSet,
     SelfAssessmentViewSet,
 )
+from diagnosis.api.projects import ProjectViewSet, VoucherViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
@@ -29,6 +31,8 @@ router.register("self-assessments", SelfAssessmentViewSet, basename="api-self-as
 router.register("contact-corrections", ContactCorrectionViewSet, basename="api-contact-correction")
 router.register("enterprise-requests", EnterpriseRequestViewSet, basename="api-enterprise-request")
 router.register("diagnosis-comments", DiagnosisCommentViewSet, basename="api-diagnosis-comment")
+router.register("projects", ProjectViewSet, basename="api-project")
+router.register("vouchers", VoucherViewSet, basename="api-voucher")
 router.register(
     r"diagnoses/(?P<diagnosis_pk>[^/.]+)/recommendations",
     RecommendationViewSet,

@@ -267,6 +267,7 @@ def enterprise_timeline(*, actor, enterprise: Enterprise, limit: int = TIMELINE_
                 "project",
                 _("改造项目：%(title)s") % {"title": project.title},
                 project.get_status_display(),
+                reverse("diagnosis:project_detail", args=[project.pk]),
             )
         )
     for change in (

@@ -79,10 +79,21 @@ def portal_view(request):
     enterprise = _own(request)
     overview = portal_overview(actor=request.user, enterprise=enterprise)
     corrections = [(c, correction_rows(c)) for c in overview.pop("corrections")]
+    from diagnosis.models import ServiceVoucher
+    from diagnosis.selectors.projects import project_list
+
     return render(
         request,
         "diagnosis/portal.html",
-        {"enterprise": enterprise, "corrections": corrections, **overview},
+        {
+            "enterprise": enterprise,
+            "corrections": corrections,
+            **overview,
+            "projects": list(project_list(actor=request.user).filter(enterprise=enterprise)[:20]),
+            "vouchers": list(
+                ServiceVoucher.objects.visible_to(request.user).filter(enterprise=enterprise)[:20]
+            ),
+        },
     )
 
 

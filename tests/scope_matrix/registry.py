@@ -115,6 +115,18 @@ def _attachment(a) -> dict:
     return {"pk": a.visit.enterprise_id, "attachment_id": a.pk}
 
 
+def _milestone(m) -> dict:
+    return {"pk": m.project_id, "milestone_id": m.pk}
+
+
+def _project_file(a) -> dict:
+    return {"pk": a.project_id, "attachment_id": a.pk}
+
+
+#: Who runs a project: the enterprise's users, the lead provider's staff, the region's officers.
+MANAGERS = OFFICERS | {"enterprise_user", "provider_staff"}
+
+
 def _comment(c) -> dict:
     return {"pk": c.diagnosis_id, "comment_id": c.pk}
 
@@ -286,6 +298,59 @@ ROUTES: list[Route] = [
         data={"reason": "矩阵更正"},
     ),
     # --- the enterprise portal, and the officers' and commissioners' side of it -----------------
+    # --- transformation projects, acceptance, vouchers --------------------------------------------
+    page("diagnosis:project_list", kind="project", rows=True),
+    page("diagnosis:project_list", kind="project_completed", rows=True, query={"status": "completed"}),
+    page("diagnosis:project_export", kind="project", rows=True, query={"format": "csv"}),
+    page(
+        "diagnosis:project_export"
+    ),  # the XLSX (its rows are checked in tests/diagnosis/test_project_pages.py)
+    page("diagnosis:project_outcome"),
+    page("diagnosis:project_create", kind="enterprise", allowed=MANAGERS),
+    page("diagnosis:project_create", "POST", kind="enterprise", allowed=MANAGERS, ok=400),  # empty: 400
+    page("diagnosis:project_detail", kind="project"),
+    page("diagnosis:project_detail", kind="project_completed"),
+    page("diagnosis:project_edit", kind="project", allowed=MANAGERS),
+    page("diagnosis:project_edit", "POST", kind="project", allowed=MANAGERS, ok=400),
+    page(
+        "diagnosis:project_step", "POST", kind="project", allowed=MANAGERS, ok=302, data={"action": "start"}
+    ),
+    page("diagnosis:milestone_add", "POST", kind="project", allowed=MANAGERS, ok=400),
+    page("diagnosis:milestone_done", "POST", kind="milestone", allowed=MANAGERS, ok=302, kwargs=_milestone),
+    page("diagnosis:project_file_upload", "POST", kind="project", allowed=MANAGERS, ok=400),  # no file
+    page("diagnosis:project_file", kind="project_file", kwargs=_project_file),
+    page(
+        "diagnosis:acceptance_enterprise",
+        "POST",
+        kind="project_completed",
+        allowed=ENTERPRISE,
+        ok=302,
+        data={"report": "矩阵企业验收", "satisfaction": "4"},
+    ),  # fmt: skip
+    page(
+        "diagnosis:acceptance_provider",
+        "POST",
+        kind="project_completed",
+        allowed=STAFF,
+        ok=302,
+        data={"report": "矩阵服务商验收"},
+    ),  # fmt: skip
+    page(
+        "diagnosis:project_accept", "POST", kind="project_completed", allowed=OFFICERS, ok=400
+    ),  # no reports yet
+    page("diagnosis:voucher_list", kind="voucher", rows=True),
+    page("diagnosis:voucher_issue", kind="enterprise", allowed=OFFICERS),
+    page("diagnosis:voucher_issue", "POST", kind="enterprise", allowed=OFFICERS, ok=400),
+    page("diagnosis:voucher_detail", kind="voucher"),
+    page("diagnosis:voucher_redeem", "POST", kind="voucher", allowed=OFFICERS | ENTERPRISE, ok=400),
+    page(
+        "diagnosis:voucher_revoke",
+        "POST",
+        kind="voucher",
+        allowed=OFFICERS,
+        ok=302,
+        data={"reason": "矩阵作废"},
+    ),
     page("diagnosis:portal", allowed=ENTERPRISE, denied=404),
     page("diagnosis:portal_self_assessment", allowed=ENTERPRISE, denied=404),
     page(
@@ -672,6 +737,11 @@ ROUTES: list[Route] = [
     api("api-commissioner-detail", kind="commissioner"),
     api("api-evaluation-list", kind="evaluation", rows=True),
     api("api-evaluation-detail", kind="evaluation"),
+    # --- API: projects and vouchers (read) ------------------------------------------------------
+    api("api-project-list", kind="project", rows=True),
+    api("api-project-detail", kind="project"),
+    api("api-voucher-list", kind="voucher", rows=True),
+    api("api-voucher-detail", kind="voucher"),
     # --- the schema and its docs page: public by design (no data, only the shape of the API) ------------
     page("api-schema", allowed=EVERYONE),
     page("api-docs", allowed=EVERYONE),

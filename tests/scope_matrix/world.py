@@ -105,6 +105,14 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     # the public directory: an admitted provider / published solution vs unpublished ones (nobody)
     "public_provider": (_EVERYONE, _NOBODY),
     "public_solution": (_EVERYONE, _NOBODY),
+    # transformation projects of 东湖 (led by the world's provider) vs of 浔阳 (another provider):
+    # whoever sees the enterprise; planned, running (its milestone), completed (acceptance), a file
+    "project": (_SIGNED_IN, PROVINCE_ROLES),
+    "project_completed": (_SIGNED_IN, PROVINCE_ROLES),
+    "milestone": (_SIGNED_IN, PROVINCE_ROLES),
+    "project_file": (_SIGNED_IN, PROVINCE_ROLES),
+    # service vouchers: the enterprise's officers, commissioner and own users (no provider or clinic staff)
+    "voucher": (OFFICERS | {"commissioner", "enterprise_user"}, PROVINCE_ROLES),
 }
 
 
@@ -377,6 +385,58 @@ def build_scope_world() -> ScopeWorld:
     job_out = _job(far_officer, "矩阵名录-九江.csv")
     sw.objects["import_job"] = {"in": None, "out": job_out}
     sw.markers[("import_job", "out")] = job_out.original_name
+
+    # transformation projects and vouchers (rows written directly, in the states the routes act on)
+    from diagnosis.models import ProjectAttachment, ProjectMilestone, ServiceVoucher, TransformationProject
+
+    def project(enterprise, provider, title, status, **extra):
+        return TransformationProject.objects.create(
+            enterprise=enterprise, provider=provider, title=title, status=status, **extra
+        )
+
+    Status = TransformationProject.Status
+    put(
+        "project",
+        project(ent_in, own, "矩阵东湖改造项目", Status.PLANNED),
+        project(ent_out, far, "矩阵浔阳改造项目", Status.PLANNED),
+        "矩阵东湖改造项目",
+        "矩阵浔阳改造项目",
+    )
+    done = {"started_on": today - datetime.timedelta(days=30), "completed_on": today, "actual_investment": 10}
+    put(
+        "project_completed",
+        project(ent_in, own, "矩阵东湖待验收", Status.COMPLETED, **done),
+        project(ent_out, far, "矩阵浔阳待验收", Status.COMPLETED, **done),
+        "矩阵东湖待验收",
+        "矩阵浔阳待验收",
+    )
+    milestones = []
+    for enterprise, provider, title in ((ent_in, own, "矩阵东湖里程碑"), (ent_out, far, "矩阵浔阳里程碑")):
+        running = project(enterprise, provider, f"{title}项目", Status.IN_PROGRESS, started_on=today)
+        milestones.append(ProjectMilestone.objects.create(project=running, title=title, due_on=today))
+    put("milestone", *milestones, "矩阵东湖里程碑", "矩阵浔阳里程碑")
+    files = []
+    for which, name in (("in", "矩阵东湖佐证.png"), ("out", "矩阵浔阳佐证.png")):
+        item = ProjectAttachment(
+            project=sw.objects["project"][which], uploaded_by=users["admin"], name=name,
+            content_type="image/png", size=len(photo), image=True,
+        )  # fmt: skip
+        item.file.save("matrix.png", ContentFile(photo), save=False)
+        item.save()
+        files.append(item)
+    put("project_file", *files, files[0].name, files[1].name)
+    vouchers = [
+        ServiceVoucher.objects.create(
+            number=number,
+            enterprise=enterprise,
+            issuer_region=enterprise.county,
+            amount=50,
+            purpose="矩阵服务券",
+            expires_on=today + datetime.timedelta(days=90),
+        )  # fmt: skip
+        for enterprise, number in ((ent_in, "FWQMATRIXIN"), (ent_out, "FWQMATRIXOUT"))
+    ]
+    put("voucher", *vouchers, "FWQMATRIXIN", "FWQMATRIXOUT")
 
     # evaluations of both admitted providers for PERIOD
     evaluation_run(period=PERIOD)
