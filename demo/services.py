@@ -627,9 +627,12 @@ def reset_activity() -> int:
     from demo.enterprises import seeded_enterprises
 
     seeded = seeded_enterprises().values("pk")
-    from diagnosis.models import DiagnosisReport
+    from diagnosis.models import DiagnosisReport, ProjectAttachment, ServiceVoucher
 
-    removed = TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
+    removed = ServiceVoucher.objects.filter(enterprise__in=seeded).delete()[0]  # their ledgers hold projects
+    for attachment in ProjectAttachment.objects.filter(project__enterprise__in=seeded):
+        attachment.file.delete(save=False)
+    removed += TransformationProject.objects.filter(enterprise__in=seeded).delete()[0]
     reports = DiagnosisReport.objects.filter(diagnosis__enterprise__in=seeded)
     for report in reports.exclude(file=""):
         report.file.delete(save=False)

@@ -17,6 +17,15 @@ from django.http import Http404
 from diagnosis.models import ProjectEvent, ProjectMilestone, TransformationProject
 
 Status = TransformationProject.Status
+#: Sums are given at the money columns' scale (SQLite's SUM over decimals carries float noise digits).
+MONEY_SCALE = Decimal("0.0001")
+
+
+def _sum(value) -> Decimal:
+    """A database sum as an exact decimal at the money scale; ``0`` for a sum over no rows."""
+    return Decimal("0") if value is None else Decimal(value).quantize(MONEY_SCALE)
+
+
 MONEY_FIELDS = (
     "planned_investment",
     "planned_subsidy",
@@ -117,7 +126,7 @@ def project_figures(*, actor, group_by: str = "enterprise__county") -> list[dict
         row = dict(row)
         row["group"] = row.pop(group_by)
         for name in MONEY_FIELDS:
-            row[name] = row[name] if row[name] is not None else Decimal("0")
+            row[name] = _sum(row[name])
         result.append(row)
     return result
 
@@ -175,14 +184,14 @@ def project_outcomes(*, actor, group: str = "city", projects: QuerySet | None = 
     ):
         target = row(item[path])
         target["projects"] = item["n"]
-        target["actual_investment"] = item["investment"] or Decimal("0")
-        target["actual_subsidy"] = item["subsidy"] or Decimal("0")
+        target["actual_investment"] = _sum(item["investment"])
+        target["actual_subsidy"] = _sum(item["subsidy"])
     voucher_path = f"project__{path}" if path != "industry_division" else "division"
     entries = VoucherEntry.objects.filter(kind=VoucherEntry.Kind.REDEEM, project__in=accepted.values("pk"))
     if path == "industry_division":
         entries = entries.annotate(division=Substr("project__enterprise__industry_code", 1, 2))
     for item in entries.order_by().values(voucher_path).annotate(total=Sum("amount")):
-        row(item[voucher_path])["vouchers"] = item["total"] or Decimal("0")
+        row(item[voucher_path])["vouchers"] = _sum(item["total"])
     acceptance_path = f"project__{path}" if path != "industry_division" else "division"
     acceptances = ProjectAcceptance.objects.filter(project__in=accepted.values("pk"))
     if path == "industry_division":
@@ -245,7 +254,7 @@ def project_period_figures(
         actual_subsidy=Sum("actual_subsidy", filter=in_period["completed"]),
     ):
         key = item.pop(group_by)
-        rows[key] = {name: (value if value is not None else zero) for name, value in item.items()}
+        rows[key] = {name: (value if isinstance(value, int) else _sum(value)) for name, value in item.items()}
         rows[key].update(group=key, vouchers_issued=zero, vouchers_redeemed=zero)
     vouchers = ServiceVoucher.objects.visible_to(actor).order_by()
     for item in (
@@ -253,14 +262,14 @@ def project_period_figures(
         .values(group_by)
         .annotate(total=Sum("amount"))
     ):
-        rows.setdefault(item[group_by], _empty_period_row(item[group_by]))["vouchers_issued"] = item["total"]
+        rows.setdefault(item[group_by], _empty_period_row(item[group_by]))["vouchers_issued"] = _sum(item["total"])
     redeemed = VoucherEntry.objects.filter(
         kind=VoucherEntry.Kind.REDEEM, at__date__gte=start, at__date__lte=end,
         voucher__in=vouchers.values("pk"),
     )  # fmt: skip
     for item in redeemed.values(f"voucher__{group_by}").annotate(total=Sum("amount")):
         key = item[f"voucher__{group_by}"]
-        rows.setdefault(key, _empty_period_row(key))["vouchers_redeemed"] = item["total"]
+        rows.setdefault(key, _empty_period_row(key))["vouchers_redeemed"] = _sum(item["total"])
     return [rows[key] for key in sorted(rows, key=lambda k: (k is None, str(k)))]
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from demo.diagnoses import seed_diagnoses
 from demo.enterprises import DEMO_PASSWORD, seed_demo
 from demo.portal import seed_portal
+from demo.projects import seed_projects
 from demo.services import reset_activity, seed_services
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         services = seed_services()
         diagnoses = seed_diagnoses()
         portal = seed_portal()
+        projects = seed_projects()
         # The evaluation lives in reporting, which casework must not import: call it by command name.
         call_command("evaluate_providers", last=2, stdout=self.stdout)
         elapsed = time.monotonic() - started
@@ -64,7 +66,13 @@ class Command(BaseCommand):
                     f"企业服务演示数据 / portal: {portal} 条（自评、更正申请、需求、诊断意见）。"
                 )
             )
-        if result.changed or services.changed or diagnoses.changed or portal:
+        if projects:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"改造项目演示数据 / projects: {projects} 个（各状态、验收前后等级、服务券）。"
+                )
+            )
+        if result.changed or services.changed or diagnoses.changed or portal or projects:
             self.stdout.write(f"用时 / took {elapsed:.1f} s")
         else:
             self.stdout.write(
