@@ -10,6 +10,8 @@ from tests.roles import ALL_ROLES
 EXPECTED = {
     "admin": {
         "diagnoses",
+        "projects",
+        "vouchers",
         "providers",
         "solutions",
         "clinics",
@@ -20,6 +22,8 @@ EXPECTED = {
     },
     "province_officer": {
         "diagnoses",
+        "projects",
+        "vouchers",
         "providers",
         "solutions",
         "clinics",
@@ -30,6 +34,8 @@ EXPECTED = {
     },
     "city_officer": {
         "diagnoses",
+        "projects",
+        "vouchers",
         "providers",
         "solutions",
         "clinics",
@@ -39,6 +45,8 @@ EXPECTED = {
     },
     "county_officer": {
         "diagnoses",
+        "projects",
+        "vouchers",
         "providers",
         "solutions",
         "clinics",
@@ -46,11 +54,11 @@ EXPECTED = {
         "targets",
         "directory",
     },
-    "commissioner": {"diagnoses", "caseload", "directory"},
-    "other_commissioner": {"diagnoses", "caseload", "directory"},
-    "clinic_staff": {"diagnoses", "clinics", "directory"},
-    "provider_staff": {"diagnoses", "my_provider", "solutions", "clinics", "my_evaluation", "directory"},
-    "enterprise_user": {"portal", "diagnoses", "directory"},
+    "commissioner": {"diagnoses", "projects", "vouchers", "caseload", "directory"},
+    "other_commissioner": {"diagnoses", "projects", "vouchers", "caseload", "directory"},
+    "clinic_staff": {"diagnoses", "projects", "clinics", "directory"},
+    "provider_staff": {"diagnoses", "projects", "my_provider", "solutions", "clinics", "my_evaluation", "directory"},
+    "enterprise_user": {"portal", "diagnoses", "projects", "vouchers", "directory"},
     "no_role": {"directory"},
     "unanchored_officer": {"directory"},
 }

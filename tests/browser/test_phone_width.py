@@ -27,7 +27,8 @@ PAGES = {
         "/", "/enterprises/", "/enterprises/{ent}/", "/enterprises/import/", "/enterprises/import/jobs/",
         "/enterprises/import/help/", "/providers/pool/", "/providers/pool/applications/", "/providers/solutions/",
         "/providers/solutions/reviews/", "/providers/clinics/", "/providers/commissioners/",
-        "/reporting/providers/league/", "/reporting/targets/",
+        "/reporting/providers/league/", "/reporting/targets/", "/enterprises/projects/",
+        "/enterprises/projects/outcome/", "/enterprises/vouchers/",
     ]),
     "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
     "county_officer": ("dh_county", [
@@ -45,6 +46,7 @@ PAGES = {
     "enterprise_user": ("ent_user", [
         "/", "/enterprises/{ent}/", "/enterprises/portal/", "/enterprises/portal/self-assessment/",
         "/enterprises/portal/correction/", "/enterprises/portal/requests/new/", "/enterprises/requests/",
+        "/enterprises/projects/", "/enterprises/{ent}/projects/new/",
     ]),
     "anonymous": ("", ["/directory/", "/directory/apply/", "/accounts/login/", "/verify/"]),
 }  # fmt: skip

@@ -78,6 +78,9 @@ def test_acceptance_through_the_pages(world, lead):
     )
     page = ent.get(detail).content.decode()
     assert 'data-testid="enterprise-acceptance-form"' in page and 'data-testid="accept-form"' not in page
+    table = page[page.index('data-testid="before-after"') :]
+    table = table[: table.index("</table>")]
+    assert "一级" in table and "level-4" not in table  # no assessment after yet: no level shown for it
     SelfAssessment.objects.create(
         enterprise=world.ent_donghu, status=SelfAssessment.Status.SUBMITTED, level=2, total_score=Decimal("52.5"),
         submitted_at=timezone.now(),
