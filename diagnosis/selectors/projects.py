@@ -262,7 +262,9 @@ def project_period_figures(
         .values(group_by)
         .annotate(total=Sum("amount"))
     ):
-        rows.setdefault(item[group_by], _empty_period_row(item[group_by]))["vouchers_issued"] = _sum(item["total"])
+        rows.setdefault(item[group_by], _empty_period_row(item[group_by]))["vouchers_issued"] = _sum(
+            item["total"]
+        )
     redeemed = VoucherEntry.objects.filter(
         kind=VoucherEntry.Kind.REDEEM, at__date__gte=start, at__date__lte=end,
         voucher__in=vouchers.values("pk"),
