@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 
 from core.charts import radar_svg
 from diagnosis.models import Diagnosis, DiagnosisEvent, DiagnosisReport, TransformationProject
+from diagnosis.scoring import decimal_text
 from diagnosis.selectors.benchmark import MIN_GROUP, peer_benchmark
 from diagnosis.selectors.diagnoses import diagnosis_report
 from diagnosis.selectors.findings import findings_overview
 
 #: Bump when the report's template or what it prints changes: every report is then made anew
 #: on its next request (older versions are kept).
-TEMPLATE_VERSION = "2026.12-1"
+TEMPLATE_VERSION = "2026.12-2"
 Action = DiagnosisEvent.Action
 
 
@@ -138,7 +139,17 @@ def _document(diagnosis: Diagnosis, language: str) -> dict:
         for row in overview.rows
     ]
     projects = [
-        {"provider": p.provider.name, "status": p.get_status_display(), "planned": _day(p.planned_completion)}
+        {
+            "title": p.title,
+            "provider": p.provider.name,
+            "status": p.get_status_display(),
+            "planned": _day(p.planned_completion),
+            "investment": decimal_text(
+                p.actual_investment if p.actual_investment is not None else p.planned_investment
+            )
+            if (p.actual_investment is not None or p.planned_investment is not None)
+            else "",
+        }
         for p in _current_projects(enterprise)
     ]
     return {
