@@ -4,6 +4,7 @@ packaged assets whatever the free text holds; downloads and verification."""
 
 import hashlib
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -296,3 +297,23 @@ def test_render_reports_in_the_background_leaves_it_to_the_workers(
     result = json.loads(capsys.readouterr().out)
     assert result["queued"] == 1 and result["rendered"] == 0 and len(rung) == 1
     assert DiagnosisReport.objects.get(diagnosis=diagnosis).status == Status.PENDING
+
+
+def test_the_report_lists_the_enterprises_projects(world, spec, django_capture_on_commit_callbacks):
+    from diagnosis.models import TransformationProject
+    from tests.providers.test_pool_support import make_provider
+
+    lead = make_provider("", home="360100", organisation=world.provider)
+    TransformationProject.objects.create(
+        enterprise=world.ent_donghu, provider=lead, title="仓储数字化", planned_investment=Decimal("88.5")
+    )
+    TransformationProject.objects.create(
+        enterprise=world.ent_donghu,
+        provider=lead,
+        title="已取消的项目",
+        status="cancelled",
+        cancel_reason="x",
+    )
+    diagnosis = issue_and_render(world, spec, django_capture_on_commit_callbacks)
+    text = pdf_text(DiagnosisReport.objects.get(diagnosis=diagnosis))
+    assert "仓储数字化" in text and "88.5" in text and "已取消的项目" not in text
