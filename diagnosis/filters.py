@@ -95,7 +95,7 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=TransformationProject.Status.choices, label=_("状态"), empty_label=_("全部状态")
     )
-    region = django_filters.ModelChoiceFilter(
+    region = ModelChoiceFilter(
         queryset=Region.objects.order_by("depth", "sort_order"),
         method="filter_region",
         label=_("地区"),
@@ -106,7 +106,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_industry",
         label=_("行业"),
     )
-    type = django_filters.ModelChoiceFilter(
+    type = ModelChoiceFilter(
         queryset=ProjectType.objects.all(), field_name="types", to_field_name="code", label=_("项目类型")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("里程碑逾期"))

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
+from core.fields import ModelChoiceField, ModelMultipleChoiceField
 from core.widgets import DateInput
 from diagnosis.forms.enterprises import AmountField
 from diagnosis.models import (
@@ -38,23 +39,21 @@ class ProjectForm(ServiceErrorsMixin, forms.Form):
     lead provider is picked among admitted providers (fixed once the project exists)."""
 
     title = forms.CharField(label=_("项目名称"), max_length=200)
-    provider = forms.ModelChoiceField(label=_("牵头服务商"), queryset=Provider.objects.none())
-    partners = forms.ModelMultipleChoiceField(
+    provider = ModelChoiceField(label=_("牵头服务商"), queryset=Provider.objects.none())
+    partners = ModelMultipleChoiceField(
         label=_("合作服务商"), required=False, queryset=Provider.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )  # fmt: skip
-    types = forms.ModelMultipleChoiceField(
+    types = ModelMultipleChoiceField(
         label=_("项目类型"), required=False, queryset=ProjectType.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    diagnosis = forms.ModelChoiceField(
-        label=_("依据的诊断"), required=False, queryset=Diagnosis.objects.none()
-    )
-    recommendations = forms.ModelMultipleChoiceField(
+    diagnosis = ModelChoiceField(label=_("依据的诊断"), required=False, queryset=Diagnosis.objects.none())
+    recommendations = ModelMultipleChoiceField(
         label=_("落实的诊断建议"), required=False, queryset=Recommendation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    solutions = forms.ModelMultipleChoiceField(
+    solutions = ModelMultipleChoiceField(
         label=_("采用的解决方案"), required=False, queryset=Solution.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )  # fmt: skip
@@ -176,7 +175,7 @@ class VoucherIssueForm(ServiceErrorsMixin, forms.Form):
 
 
 class VoucherRedeemForm(ServiceErrorsMixin, forms.Form):
-    project = forms.ModelChoiceField(label=_("用于项目"), queryset=TransformationProject.objects.none())
+    project = ModelChoiceField(label=_("用于项目"), queryset=TransformationProject.objects.none())
     amount = _money(_("使用金额（万元）"), required=True)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 

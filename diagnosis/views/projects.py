@@ -93,7 +93,7 @@ def project_export_view(request):
         acceptance = getattr(p, "acceptance", None)
         rows.append([
             p.title, p.enterprise.name, p.enterprise.credit_code, p.enterprise.county.label_with_city,
-            p.provider.name, "、".join(t.name for t in p.types.all()), p.get_status_display(),
+            p.provider.name, "、".join(t.label for t in p.types.all()), p.get_status_display(),
             p.start_date, p.planned_completion, p.completed_on, p.planned_investment, p.planned_subsidy,
             p.actual_investment, p.actual_subsidy, p.actual_discount, p.actual_own,
             _level(acceptance.before_level) if acceptance else "", _level(acceptance.after_level) if acceptance else "",

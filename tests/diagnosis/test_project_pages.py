@@ -193,3 +193,94 @@ def test_home_lists_projects_waiting_for_acceptance(world, lead):
     assert "1 个改造项目已完成，等待验收" in page
     page = client(world.users["enterprise_user"]).get(reverse("home")).content.decode()
     assert "1 个已完成的改造项目待提交验收报告" in page
+
+
+def test_project_types_read_in_the_readers_language(world, lead):
+    from diagnosis.models import ProjectType
+
+    cloud = ProjectType.objects.get(code="cloud")
+    project = svc.project_create(
+        actor=world.users["county_officer"], enterprise=world.ent_donghu, provider=lead, title="上云",
+        related={"types": [cloud]},
+    )  # fmt: skip
+    c = client(world.users["county_officer"])
+    url = reverse("diagnosis:project_detail", args=[project.pk])
+    assert cloud.name in c.get(url).content.decode()
+    c.cookies["django_language"] = "en"
+    english = c.get(url).content.decode()
+    assert cloud.name_en and cloud.name_en in english and cloud.name not in english
+
+
+HOSTILE = [
+    "",
+    " ",
+    "-1",
+    "1e999",
+    "NaN",
+    "Infinity",
+    "12345678901234567890",
+    "0x10",
+    "=1+1",
+    "<b>",
+    "\x00",
+    "１２.３４５６７",
+    "2026-02-30",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_odd_input_never_breaks_a_form(world, lead, value):
+    officer = client(world.users["county_officer"])
+    project = TransformationProject.objects.create(
+        enterprise=world.ent_donghu, provider=lead, title="原项目", status=Status.COMPLETED,
+        completed_on=timezone.localdate(),
+    )  # fmt: skip
+    from diagnosis.models import ServiceVoucher
+
+    voucher = ServiceVoucher.objects.create(
+        number="FWQ-HOSTILE", enterprise=world.ent_donghu, issuer_region=world.ent_donghu.county, amount=10,
+        purpose="x", expires_on=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    before = (
+        TransformationProject.objects.count(),
+        ProjectAcceptance.objects.count(),
+        voucher.entries.count(),
+    )
+    posts = [
+        (reverse("diagnosis:project_create", args=[world.ent_donghu.pk]),
+         {"title": value, "provider": value, "planned_investment": value, "start_date": value, "types": value}),
+        (reverse("diagnosis:project_edit", args=[project.pk]), {"title": value, "planned_subsidy": value}),
+        (reverse("diagnosis:project_step", args=[project.pk]), {"action": value, "on": value}),
+        (reverse("diagnosis:project_step", args=[project.pk]), {"action": "reopen", "reason": value.strip()[:0]}),
+        (reverse("diagnosis:milestone_add", args=[project.pk]), {"title": value, "due_on": value}),
+        (reverse("diagnosis:project_file_upload", args=[project.pk]), {"purpose": value, "milestone": value}),
+        (reverse("diagnosis:project_accept", args=[project.pk]), {"site_check_on": value, "site_inspectors": value}),
+        (reverse("diagnosis:voucher_issue", args=[world.ent_donghu.pk]), {"amount": value, "expires_on": value}),
+        (reverse("diagnosis:voucher_redeem", args=[voucher.pk]), {"project": value, "amount": value}),
+        (reverse("diagnosis:voucher_revoke", args=[voucher.pk]), {"reason": value.strip()[:0]}),
+    ]  # fmt: skip
+    for url, data in posts:
+        response = officer.post(url, data)
+        assert response.status_code in (302, 400), (url, data, response.status_code)
+    for path in ("diagnosis:project_list", "diagnosis:project_outcome", "diagnosis:voucher_list"):
+        query = {
+            "q": value,
+            "status": value,
+            "region": value,
+            "overdue": value,
+            "group": value,
+            "page": value,
+        }
+        assert officer.get(reverse(path), query).status_code == 200
+    assert officer.get(reverse("diagnosis:project_export"), {"region": value}).status_code == 200
+    assert client(world.users["county_officer"]).get("/api/v1/projects/", {"status": value}).status_code in (
+        200,
+        400,
+    )
+    after = (
+        TransformationProject.objects.count(),
+        ProjectAcceptance.objects.count(),
+        voucher.entries.count(),
+    )
+    created = after[0] - before[0]
+    assert created == 0 and after[1:] == before[1:]
