@@ -252,3 +252,98 @@ class ProgrammeTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()} {self.year} {self.target}"
+
+
+# --- the indicator store (issue "Statistics and bulletins") ---------------------------------------
+
+#: Figures are exact decimals: up to 20 digits before the point and 10 after (``31670.806``,
+#: ``0.1492``, a province's 143327 enterprises); never floats.
+FIGURE = {"max_digits": 30, "decimal_places": 10}
+
+
+class Indicator(models.Model):
+    """A statistic the departments report (as in DHIS2): code, name, unit and how it aggregates.
+
+    ``sum``: a region without its own value takes the sum of its children's values (if any child
+    has one); ``none`` (rates, indices): only values entered for the region count."""
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("求和")
+        NONE = "none", _("不汇总")
+
+    code = models.CharField(
+        _("代码"), max_length=60, unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", _("代码只能由小写字母、数字和下划线组成，并以字母开头。"))],
+    )  # fmt: skip
+    name = models.CharField(_("名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    aggregation = models.CharField(
+        _("汇总方式"), max_length=4, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计指标")
+        verbose_name_plural = _("统计指标")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class IndicatorValue(models.Model):
+    """One indicator's value for one region and period (``2022``, ``2022S1``, ``2022Q1``, ``202206``),
+    exact, with where it came from, who and when. A region's own value wins over its children's sum."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("填报")
+        IMPORTED = "imported", _("导入")
+        DERIVED = "derived", _("系统计算")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("统计期"), max_length=6, db_index=True)
+    value = models.DecimalField(_("数值"), **FIGURE)
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.ENTERED)
+    origin = models.CharField(_("来源说明"), max_length=200, blank=True)  # e.g. the package's name
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    #: The province sees every region's figures; city and county officers their region and below.
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
+
+    class Meta:
+        verbose_name = _("指标数值")
+        verbose_name_plural = _("指标数值")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region", "period"], name="one_value_per_cell")
+        ]
+        indexes = [models.Index(fields=["period", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.region_id}/{self.period}: {self.value}"
+
+
+class StatsTable(models.Model):
+    """A table layout (``stats-package.md``): rows, columns with expressions and formats, rankings.
+    ``layout`` is the checked JSON; ``expected`` the published cells, when a package brought them."""
+
+    code = models.CharField(
+        _("代码"), max_length=60, unique=True, validators=[RegexValidator(r"^[A-Za-z0-9_-]+$")]
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    layout = models.JSONField(_("表样"))
+    expected = models.JSONField(_("公布值"), null=True, blank=True)
+    origin = models.CharField(_("来源说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计表")
+        verbose_name_plural = _("统计表")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
