@@ -41,6 +41,7 @@ MENU = [
     ("league", "reporting:provider_league", _("服务商评价"), is_province, ("reporting", "provider")),
     ("my_evaluation", "reporting:my_evaluation", _("本机构评价"), lambda u: u.role == Role.PROVIDER_STAFF, ("reporting", ("my_evaluation", "provider_evaluation"))),
     ("targets", "reporting:targets", _("目标完成情况"), is_officer, ("reporting", "targets")),
+    ("stats", "reporting:stats_tables", _("统计报表"), is_officer, ("reporting", "stats")),
     ("directory", "directory:index", _("服务目录"), lambda u: True, ("directory", "")),
 ]  # fmt: skip
 

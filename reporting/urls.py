@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting.views import evaluation, targets
+from reporting.views import evaluation, stats, targets
 
 app_name = "reporting"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     ),
     path("my-evaluation/", evaluation.my_evaluation, name="my_evaluation"),
     path("targets/", targets.targets, name="targets"),
+    path("stats/", stats.stats_tables, name="stats_tables"),
+    path("stats/load/", stats.stats_load, name="stats_load"),
+    path("stats/tables/<slug:code>/", stats.stats_table, name="stats_table"),
 ]

@@ -124,8 +124,44 @@ def _json(name: str, data: bytes, problems: list[str]):
     return None
 
 
-def package_check(source) -> tuple[dict, list[str]]:
-    """Parse and check a package without writing: ``(parsed, problems)`` (see the module)."""
+#: A zipped package's limits: entries, and bytes once unpacked (a zip bomb stops here).
+ZIP_MAX_ENTRIES = 500
+ZIP_MAX_BYTES = 50 * 1024 * 1024
+
+
+def package_files_from_zip(data: bytes) -> dict[str, bytes]:
+    """The files of a zipped package (a single top folder is stripped); ``PackageError`` for a
+    file that is not a zip, too many entries, too many bytes or unsafe paths."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise PackageError(["the upload is not a zip file"]) from None
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > ZIP_MAX_ENTRIES or sum(info.file_size for info in entries) > ZIP_MAX_BYTES:
+        raise PackageError(
+            [f"the zip holds more than {ZIP_MAX_ENTRIES} files or {ZIP_MAX_BYTES // 2**20} MB"]
+        )
+    names = [info.filename.replace("\\", "/") for info in entries]
+    if any(name.startswith("/") or ".." in name.split("/") for name in names):
+        raise PackageError(["the zip holds a path outside its folder"])
+    tops = {name.split("/", 1)[0] for name in names if "/" in name}
+    strip = len(tops) == 1 and all("/" in name for name in names)
+    files, total = {}, 0
+    for info, name in zip(entries, names, strict=True):
+        with archive.open(info) as handle:
+            data = handle.read(ZIP_MAX_BYTES - total + 1)
+        total += len(data)
+        if total > ZIP_MAX_BYTES:
+            raise PackageError([f"the zip unpacks to more than {ZIP_MAX_BYTES // 2**20} MB"])
+        files[name.split("/", 1)[1] if strip else name] = data
+    return files
+
+
+def package_check(source, *, region_prefix: str = "") -> tuple[dict, list[str]]:
+    """Parse and check a package without writing: ``(parsed, problems)`` (see the module).
+    With ``region_prefix`` (a region path), values of regions outside it are refused."""
     files = _files(source)
     problems: list[str] = []
     indicators: dict[str, dict] = {}
@@ -141,7 +177,8 @@ def package_check(source) -> tuple[dict, list[str]]:
         if not row["name"]:
             problems.append(f"{where}, column {column['name']}: the name is empty")
         indicators[row["code"]] = row
-    regions = set(Region.objects.values_list("code", flat=True))
+    paths = dict(Region.objects.values_list("code", "path"))
+    regions = set(paths)
     column = {name: index + 1 for index, name in enumerate(VALUE_COLUMNS)}
     values, seen = [], {}
     for line, row in _rows("values.csv", files.get("values.csv"), VALUE_COLUMNS, problems):
@@ -150,6 +187,10 @@ def package_check(source) -> tuple[dict, list[str]]:
             problems.append(f"{where}, column {column['indicator']}: unknown indicator {row['indicator']!r}")
         if row["region"] not in regions:
             problems.append(f"{where}, column {column['region']}: unknown region {row['region']!r}")
+        elif not paths[row["region"]].startswith(region_prefix):
+            problems.append(
+                f"{where}, column {column['region']}: region {row['region']} is outside your jurisdiction"
+            )
         try:
             period = parse_period(row["period"])[0]
         except ValueError:
@@ -188,8 +229,18 @@ def package_check(source) -> tuple[dict, list[str]]:
 
 @transaction.atomic
 def package_load(source, *, actor=None, origin: str = "") -> LoadResult:
-    """Check and store a package (see the module)."""
-    parsed, problems = package_check(source)
+    """Check and store a package (see the module). With ``actor`` (an officer), every value must
+    lie in the actor's region; anyone else may not load (``PermissionDenied``)."""
+    prefix = ""
+    if actor is not None:
+        from django.core.exceptions import PermissionDenied
+
+        from reporting.selectors.stats import region_prefix
+
+        prefix = region_prefix(actor)
+        if prefix is None:
+            raise PermissionDenied("only officers load statistics packages")
+    parsed, problems = package_check(source, region_prefix=prefix)
     if problems:
         raise PackageError(problems)
     result = LoadResult()

@@ -18,6 +18,7 @@ EXPECTED = {
         "commissioners",
         "league",
         "targets",
+        "stats",
         "directory",
     },
     "province_officer": {
@@ -30,6 +31,7 @@ EXPECTED = {
         "commissioners",
         "league",
         "targets",
+        "stats",
         "directory",
     },
     "city_officer": {
@@ -41,6 +43,7 @@ EXPECTED = {
         "clinics",
         "commissioners",
         "targets",
+        "stats",
         "directory",
     },
     "county_officer": {
@@ -52,6 +55,7 @@ EXPECTED = {
         "clinics",
         "commissioners",
         "targets",
+        "stats",
         "directory",
     },
     "commissioner": {"diagnoses", "projects", "vouchers", "caseload", "directory"},

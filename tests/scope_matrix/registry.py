@@ -66,7 +66,7 @@ class Route:
         return ANONYMOUS in self.allowed
 
     def url_kwargs(self, obj) -> dict:
-        if self.kind is None or self.rows:
+        if self.kind is None or (self.rows and self.kwargs is None):
             return {}
         if self.kwargs is None:
             return {"pk": obj.pk}
@@ -113,6 +113,10 @@ def _region_pk(code: str) -> int:
 
 def _attachment(a) -> dict:
     return {"pk": a.visit.enterprise_id, "attachment_id": a.pk}
+
+
+def _matrix_table(_value) -> dict:
+    return {"code": "matrix_counties"}
 
 
 def _milestone(m) -> dict:
@@ -545,6 +549,26 @@ ROUTES: list[Route] = [
     page("reporting:provider_evaluation", kind="evaluated_provider", kwargs=lambda p: {"provider_id": p.pk}),
     page("reporting:my_evaluation", allowed=STAFF, denied=404),
     page("reporting:targets", allowed=OFFICERS, denied=404),
+    # statistics: a county table holding a 东湖 value (in) and a 浔阳 value (out)
+    page("reporting:stats_tables", allowed=OFFICERS, denied=404),
+    page("reporting:stats_load", "POST", allowed=OFFICERS, denied=404, ok=400),  # no file: 400
+    page(
+        "reporting:stats_table",
+        kind="stats_value",
+        rows=True,
+        allowed=OFFICERS,
+        denied=404,
+        kwargs=_matrix_table,
+    ),
+    page(
+        "reporting:stats_table",
+        kind="stats_value",
+        rows=True,
+        allowed=OFFICERS,
+        denied=404,
+        kwargs=_matrix_table,
+        query={"format": "csv"},
+    ),  # fmt: skip
     # --- API: accounts and regions -------------------------------------------------------------------
     api("api-token", "POST", ok=400, allowed=EVERYONE, data={}),  # no credentials: 400, never 500
     api("api-me"),
@@ -736,6 +760,9 @@ ROUTES: list[Route] = [
     api("api-commissioner-list", "POST", allowed=OFFICERS, ok=400, data={}),
     api("api-commissioner-detail", kind="commissioner"),
     api("api-evaluation-list", kind="evaluation", rows=True),
+    api("api-stats-value-list", kind="stats_value", rows=True),
+    api("api-stats-table-list"),
+    api("api-stats-table-detail", kind="stats_table", kwargs=lambda t: {"code": t.code}),
     api("api-evaluation-detail", kind="evaluation"),
     # --- API: projects and vouchers (read) ------------------------------------------------------
     api("api-project-list", kind="project", rows=True),

@@ -113,6 +113,10 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "project_file": (_SIGNED_IN, PROVINCE_ROLES),
     # service vouchers: the enterprise's officers, commissioner and own users (no provider or clinic staff)
     "voucher": (OFFICERS | {"commissioner", "enterprise_user"}, PROVINCE_ROLES),
+    # statistics: a value of 东湖 (its officers up to the province) vs one of 浔阳 (the province);
+    # table layouts are not secret (their computed rows are scoped like the values)
+    "stats_value": (OFFICERS, PROVINCE_ROLES),
+    "stats_table": (_SIGNED_IN, _SIGNED_IN),
 }
 
 
@@ -437,6 +441,31 @@ def build_scope_world() -> ScopeWorld:
         for enterprise, number in ((ent_in, "FWQMATRIXIN"), (ent_out, "FWQMATRIXOUT"))
     ]
     put("voucher", *vouchers, "FWQMATRIXIN", "FWQMATRIXOUT")
+
+    # statistics: one indicator, a county table, a value in 东湖 and one in 浔阳
+    from reporting.models import Indicator, IndicatorValue, StatsTable
+
+    matrix_n = Indicator.objects.create(code="matrix_n", name="矩阵指标", unit="家")
+    values = [
+        IndicatorValue.objects.create(indicator=matrix_n, region=region(code), period="2025S1", value=number)
+        for code, number in ((IN_COUNTY, 987654), (OUT_COUNTY, 876543))
+    ]
+    put("stats_value", *values, "987654", "876543")
+    tables = [
+        StatsTable.objects.create(
+            code=code,
+            title=code,
+            layout={
+                "code": code,
+                "title": code,
+                "period": "2025S1",
+                "rows": rows,
+                "columns": [{"label": "n", "expr": "matrix_n", "format": "int"}],
+            },
+        )  # fmt: skip
+        for code, rows in (("matrix_counties", "level:county"), ("matrix_cities", "level:city"))
+    ]
+    put("stats_table", *tables, "matrix_counties", "matrix_cities")
 
     # evaluations of both admitted providers for PERIOD
     evaluation_run(period=PERIOD)
