@@ -12,3 +12,8 @@ class ReportingConfig(AppConfig):
         from reporting.services.evaluation import evaluation_catch_up, evaluation_enqueue
 
         register_sweep(EvaluationRun, enqueue=evaluation_enqueue, catch_up=evaluation_catch_up)
+
+        from reporting.models import DerivationRun
+        from reporting.services.derive import derivation_catch_up, derivation_enqueue
+
+        register_sweep(DerivationRun, enqueue=derivation_enqueue, catch_up=derivation_catch_up)

@@ -347,3 +347,29 @@ class StatsTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class DerivationRun(Job):
+    """The status row of deriving one month's figures from the casework (``core.jobs``): the month
+    and the quarter, half and year containing it (``reporting.services.derive``).
+
+    The sweep's catch-up creates the run of a month that has closed, and re-derives the month
+    under way whenever the data changed (``core.freshness``) and its last derivation is older than
+    ``REFRESH_SECONDS``, so dashboards are never more than a few minutes behind the casework."""
+
+    REFRESH_SECONDS = 120
+
+    period = models.CharField(_("统计期"), max_length=6, unique=True, validators=[period_validator])
+    data_version = models.CharField(_("数据版本"), max_length=64, blank=True)
+    values_count = models.PositiveIntegerField(_("写入数值"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(all=EVERYTHING)
+
+    class Meta:
+        verbose_name = _("统计指标计算")
+        verbose_name_plural = _("统计指标计算")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.status})"

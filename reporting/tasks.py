@@ -16,3 +16,11 @@ def evaluate_providers(period: str | None = None) -> str:
     """Evaluate the providers for ``period`` (``YYYYMM``; None → the previous month); returns the run's status."""
     period = period or services_evaluation.last_complete_period()
     return services_evaluation.evaluation_run(period=period).status
+
+
+@shared_task(name="reporting.tasks.derive_figures", acks_late=True)
+def derive_figures(period: str) -> str:
+    """Derive the casework figures of month ``period`` (``YYYYMM``); returns the run's status."""
+    from reporting.services import derive
+
+    return derive.derivation_run(period=period).status
