@@ -79,13 +79,22 @@ SCALE = Decimal("0.0001")
 
 
 def ensure_indicators() -> dict[str, Indicator]:
-    """The derived indicators, created when missing (their names are kept up to date)."""
-    found = {}
+    """The derived indicators, created when missing and renamed when their name changed (one
+    query when nothing needs writing)."""
+    found = {i.code: i for i in Indicator.objects.filter(code__in=DERIVED)}
     for code, (name, unit) in DERIVED.items():
-        indicator, _created = Indicator.objects.update_or_create(
-            code=code, defaults={"name": name, "unit": unit, "aggregation": Indicator.Aggregation.SUM}
-        )
-        found[code] = indicator
+        indicator = found.get(code)
+        if indicator is None:
+            found[code] = Indicator.objects.create(
+                code=code, name=name, unit=unit, aggregation=Indicator.Aggregation.SUM
+            )
+        elif (indicator.name, indicator.unit, indicator.aggregation) != (
+            name,
+            unit,
+            Indicator.Aggregation.SUM,
+        ):
+            indicator.name, indicator.unit, indicator.aggregation = name, unit, Indicator.Aggregation.SUM
+            indicator.save(update_fields=["name", "unit", "aggregation", "updated_at"])
     return found
 
 

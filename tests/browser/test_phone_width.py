@@ -28,7 +28,7 @@ PAGES = {
         "/enterprises/import/help/", "/providers/pool/", "/providers/pool/applications/", "/providers/solutions/",
         "/providers/solutions/reviews/", "/providers/clinics/", "/providers/commissioners/",
         "/reporting/providers/league/", "/reporting/targets/", "/enterprises/projects/",
-        "/enterprises/projects/outcome/", "/enterprises/vouchers/",
+        "/enterprises/projects/outcome/", "/enterprises/vouchers/", "/reporting/stats/",
     ]),
     "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
     "county_officer": ("dh_county", [
