@@ -373,3 +373,67 @@ class DerivationRun(Job):
 
     def __str__(self) -> str:
         return f"{self.period} ({self.status})"
+
+
+class StatsReview(models.Model):
+    """The review of one county's (or city's) figures for one period: the county submits, the
+    city approves (or returns with a reason), the province publishes; a published period's values
+    are locked until the province reopens it with a reason. Every step is a ``StatsReviewEvent``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填报中")
+        SUBMITTED = "submitted", _("已上报")
+        APPROVED = "approved", _("已审核")
+        PUBLISHED = "published", _("已发布")
+
+    #: States whose values nobody may change (the county waits for its city, or it is published).
+    LOCKED = (Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED)
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("统计期"), max_length=6)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
+
+    class Meta:
+        verbose_name = _("统计数据审核")
+        verbose_name_plural = _("统计数据审核")
+        ordering = ["period", "region__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "period"], name="one_review_per_region_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.period}: {self.status}"
+
+
+class StatsReviewEvent(models.Model):
+    """One step of a review: who, what, the reason (returns and reopenings), when."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("上报")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回")
+        PUBLISH = "publish", _("发布")
+        REOPEN = "reopen", _("重新打开")
+
+    review = models.ForeignKey(StatsReview, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=8, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("原因"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("review__region"))
+
+    class Meta:
+        verbose_name = _("统计审核记录")
+        verbose_name_plural = _("统计审核记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.action}"

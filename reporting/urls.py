@@ -18,4 +18,6 @@ urlpatterns = [
     path("stats/", stats.stats_tables, name="stats_tables"),
     path("stats/load/", stats.stats_load, name="stats_load"),
     path("stats/tables/<slug:code>/", stats.stats_table, name="stats_table"),
+    path("stats/reviews/", stats.stats_reviews, name="stats_reviews"),
+    path("stats/reviews/step/", stats.stats_review_step, name="stats_review_step"),
 ]

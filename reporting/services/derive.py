@@ -191,10 +191,13 @@ def derive_period(code: str, now: datetime.datetime | None = None) -> int:
     code = parse_period(code)[0]
     indicators = ensure_indicators()
     figures = compute_period(code, now)
-    counties = set(Region.objects.counties().values_list("pk", flat=True))
+    from reporting.services.review import locked_regions
+
+    locked = locked_regions(code)  # submitted or published figures stay as they were
+    counties = set(Region.objects.counties().values_list("pk", flat=True)) - locked
     IndicatorValue.objects.filter(
         indicator__in=indicators.values(), period=code, source=IndicatorValue.Source.DERIVED
-    ).delete()
+    ).exclude(region_id__in=locked).delete()
     stamp = timezone.now()
     rows = [
         IndicatorValue(

@@ -180,6 +180,14 @@ def package_check(source, *, region_prefix: str = "") -> tuple[dict, list[str]]:
     paths = dict(Region.objects.values_list("code", "path"))
     regions = set(paths)
     column = {name: index + 1 for index, name in enumerate(VALUE_COLUMNS)}
+    from reporting.models import StatsReview
+
+    locked = {
+        (code, period): status
+        for code, period, status in StatsReview.objects.filter(status__in=StatsReview.LOCKED).values_list(
+            "region__code", "period", "status"
+        )
+    }
     values, seen = [], {}
     for line, row in _rows("values.csv", files.get("values.csv"), VALUE_COLUMNS, problems):
         where = f"values.csv, line {line}"
@@ -196,6 +204,10 @@ def package_check(source, *, region_prefix: str = "") -> tuple[dict, list[str]]:
         except ValueError:
             problems.append(f"{where}, column {column['period']}: bad period {row['period']!r}")
             period = None
+        if period and (row["region"], period) in locked:
+            problems.append(
+                f"{where}: the figures of {row['region']} for {period} are {locked[(row['region'], period)]} and locked"
+            )
         value = _exact(row["value"])
         if value is None:
             problems.append(f"{where}, column {column['value']}: {row['value']!r} is not an exact decimal")

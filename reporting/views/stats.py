@@ -104,3 +104,108 @@ def stats_load(request):
             % {"table": table, "region": region, "column": column, "have": have, "want": want},
         )
     return redirect("reporting:stats_tables")
+
+
+# --- review and locking ---------------------------------------------------------------------------
+
+
+def _review_rows(user, period: str) -> list[dict]:
+    """The regions ``user`` reviews or reports for ``period`` (their own, and the ones below),
+    each with its review (or none yet) and the steps the user may take."""
+    from accounts.permissions import is_province
+    from regions.models import Region
+    from reporting.models import StatsReview
+    from reporting.services import review as svc
+
+    prefix = region_prefix(user) or ""
+    regions = list(
+        Region.objects.filter(path__startswith=prefix)
+        .exclude(level=Region.Level.PROVINCE)
+        .select_related("parent")
+        .order_by("depth", "parent__sort_order", "sort_order")
+    )
+    reviews = {r.region_id: r for r in StatsReview.objects.filter(period=period, region__in=regions)}
+    Status = StatsReview.Status
+    rows = []
+    for region in regions:
+        review = reviews.get(region.pk)
+        status = review.status if review else Status.DRAFT
+        above = svc._above(user, region)
+        rows.append({
+            "region": region, "review": review, "status": status,
+            "label": review.get_status_display() if review else Status.DRAFT.label,
+            "can_submit": status == Status.DRAFT and svc._own(user, region),
+            "can_approve": status == Status.SUBMITTED and above,
+            "can_publish": status == Status.APPROVED and is_province(user),
+            "can_reopen": status == Status.PUBLISHED and is_province(user),
+        })  # fmt: skip
+    return rows
+
+
+@login_required
+def stats_reviews(request):
+    """The review board of a period (``?period=``, default the last half year)."""
+    _officer(request)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    default = f"{today.year}S1" if today.month > 6 else f"{today.year - 1}S2"
+    try:
+        period = parse_period(request.GET.get("period") or default)[0]
+    except ValueError:
+        period = default
+    return render(
+        request,
+        "reporting/stats_reviews.html",
+        {"period": period, "rows": _review_rows(request.user, period)},
+    )
+
+
+@login_required
+@require_POST
+def stats_review_step(request):
+    """``region`` (code), ``period``, ``action`` = submit | approve | return | publish | reopen, ``reason``."""
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+    from django.urls import reverse
+
+    from regions.models import Region
+    from reporting.services import review as svc
+
+    _officer(request)
+    prefix = region_prefix(request.user) or ""
+    region = get_object_or_404(Region, code=str(request.POST.get("region", ""))[:12], path__startswith=prefix)
+    try:
+        period = parse_period(request.POST.get("period", ""))[0]
+    except ValueError:
+        raise Http404 from None
+    steps = {
+        "submit": lambda: svc.review_submit(actor=request.user, region=region, period=period),
+        "approve": lambda: svc.review_approve(actor=request.user, region=region, period=period),
+        "return": lambda: svc.review_return(actor=request.user, region=region, period=period, reason=request.POST.get("reason", "")),
+        "publish": lambda: svc.review_publish(actor=request.user, region=region, period=period),
+        "reopen": lambda: svc.review_reopen(actor=request.user, region=region, period=period, reason=request.POST.get("reason", "")),
+    }  # fmt: skip
+    step = steps.get(request.POST.get("action", ""))
+    if step is None:
+        messages.error(request, _("未知的操作。"))
+        return render(
+            request,
+            "reporting/stats_reviews.html",
+            {"period": period, "rows": _review_rows(request.user, period)},
+            status=400,
+        )
+    try:
+        step()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return render(
+            request,
+            "reporting/stats_reviews.html",
+            {"period": period, "rows": _review_rows(request.user, period)},
+            status=400,
+        )
+    messages.success(
+        request, _("已更新 %(region)s %(period)s 的审核状态。") % {"region": region.name, "period": period}
+    )
+    return redirect(f"{reverse('reporting:stats_reviews')}?period={period}")

@@ -551,6 +551,23 @@ ROUTES: list[Route] = [
     page("reporting:targets", allowed=OFFICERS, denied=404),
     # statistics: a county table holding a 东湖 value (in) and a 浔阳 value (out)
     page("reporting:stats_tables", allowed=OFFICERS, denied=404),
+    page(
+        "reporting:stats_reviews",
+        kind="stats_review",
+        rows=True,
+        allowed=OFFICERS,
+        denied=404,
+        query={"period": "2025S1"},
+    ),  # fmt: skip
+    page(
+        "reporting:stats_review_step",
+        "POST",
+        kind="stats_review",
+        allowed=frozenset({"county_officer"}),
+        ok=302,
+        kwargs=lambda r: {},
+        data=lambda r: {"region": r.region.code, "period": r.period, "action": "submit"},
+    ),  # fmt: skip
     page("reporting:stats_load", "POST", allowed=OFFICERS, denied=404, ok=400),  # no file: 400
     page(
         "reporting:stats_table",

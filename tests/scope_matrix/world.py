@@ -117,6 +117,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     # table layouts are not secret (their computed rows are scoped like the values)
     "stats_value": (OFFICERS, PROVINCE_ROLES),
     "stats_table": (_SIGNED_IN, _SIGNED_IN),
+    # the review of 东湖's figures for a period vs 浔阳's (as the values)
+    "stats_review": (OFFICERS, PROVINCE_ROLES),
 }
 
 
@@ -466,6 +468,12 @@ def build_scope_world() -> ScopeWorld:
         for code, rows in (("matrix_counties", "level:county"), ("matrix_cities", "level:city"))
     ]
     put("stats_table", *tables, "matrix_counties", "matrix_cities")
+    from reporting.models import StatsReview
+
+    reviews = [
+        StatsReview.objects.create(region=region(code), period="2025S1") for code in (IN_COUNTY, OUT_COUNTY)
+    ]
+    put("stats_review", *reviews, f'data-region="{IN_COUNTY}"', f'data-region="{OUT_COUNTY}"')
 
     # evaluations of both admitted providers for PERIOD
     evaluation_run(period=PERIOD)
