@@ -355,7 +355,8 @@ class DerivationRun(Job):
 
     The sweep's catch-up creates the run of a month that has closed, and re-derives the month
     under way whenever the data changed (``core.freshness``) and its last derivation is older than
-    ``REFRESH_SECONDS``, so dashboards are never more than a few minutes behind the casework."""
+    ``settings.STATS_REFRESH_SECONDS`` (default ``REFRESH_SECONDS``), so dashboards are never more
+    than a few minutes behind the casework."""
 
     REFRESH_SECONDS = 120
 

@@ -395,6 +395,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat entry: the job sweep (core.jobs) re-rings waiting jobs, reclaims jobs whose worker died
 # and catches up scheduled work that is due (the monthly provider evaluation, due the 1st at 02:00
 # Beijing time, is created by the sweep, so a machine that was off then still runs it).
+# The month under way is derived again (reporting.services.derive) at most this often after a
+# change; with the sweep every 60 s, dashboards are at most ~3 minutes behind the casework.
+STATS_REFRESH_SECONDS = int(os.environ.get("STATS_REFRESH_SECONDS", "120"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "core.tasks.sweep_jobs",

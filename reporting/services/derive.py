@@ -287,7 +287,10 @@ def derivation_catch_up(now: datetime.datetime) -> list[DerivationRun]:
     if created:
         return [*due, run]
     version = freshness.token() or ""
-    fresh_enough = run.finished_at and (now - run.finished_at).total_seconds() < DerivationRun.REFRESH_SECONDS
+    from django.conf import settings
+
+    interval = getattr(settings, "STATS_REFRESH_SECONDS", DerivationRun.REFRESH_SECONDS)
+    fresh_enough = run.finished_at and (now - run.finished_at).total_seconds() < interval
     if run.status == JobStatus.DONE and run.data_version != version and not fresh_enough:
         with transaction.atomic():
             locked = DerivationRun.objects.select_for_update().get(pk=run.pk)
