@@ -438,3 +438,28 @@ class StatsReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id}: {self.action}"
+
+
+class IndicatorValueChange(models.Model):
+    """One change of an entered value (the audit of the data-entry grid): before, after, who, when."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("统计期"), max_length=6)
+    before = models.DecimalField(_("修改前"), null=True, blank=True, **FIGURE)
+    after = models.DecimalField(_("修改后"), null=True, blank=True, **FIGURE)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(all=EVERYTHING, region=InRegion("region"))
+
+    class Meta:
+        verbose_name = _("指标数值修改记录")
+        verbose_name_plural = _("指标数值修改记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.region_id}/{self.period}: {self.before} → {self.after}"

@@ -19,5 +19,7 @@ urlpatterns = [
     path("stats/load/", stats.stats_load, name="stats_load"),
     path("stats/tables/<slug:code>/", stats.stats_table, name="stats_table"),
     path("stats/reviews/", stats.stats_reviews, name="stats_reviews"),
+    path("stats/entry/", stats.stats_entry, name="stats_entry"),
+    path("stats/entry/cell/", stats.stats_entry_cell, name="stats_entry_cell"),
     path("stats/reviews/step/", stats.stats_review_step, name="stats_review_step"),
 ]

@@ -209,3 +209,149 @@ def stats_review_step(request):
         request, _("已更新 %(region)s %(period)s 的审核状态。") % {"region": region.name, "period": period}
     )
     return redirect(f"{reverse('reporting:stats_reviews')}?period={period}")
+
+
+# --- the data-entry grid --------------------------------------------------------------------------
+
+ENTRY_COLUMNS_MAX = 12
+
+
+def _entry_grid(user, period: str):
+    """(regions, indicators, {(indicator id, region id): value}, locked region ids) of the grid."""
+    from regions.models import Region
+    from reporting.models import Indicator, IndicatorValue
+    from reporting.services.derive import DERIVED
+    from reporting.services.review import locked_regions
+
+    prefix = region_prefix(user) or ""
+    regions = Region.objects.filter(path__startswith=prefix).select_related("parent")
+    if prefix.count("/") <= 1:  # the province enters for itself, its cities and the zone
+        regions = regions.exclude(level=Region.Level.COUNTY)
+    regions = list(regions.order_by("depth", "parent__sort_order", "sort_order"))
+    indicators = list(Indicator.objects.exclude(code__in=DERIVED).order_by("code")[:ENTRY_COLUMNS_MAX])
+    values = {
+        (v.indicator_id, v.region_id): v.value
+        for v in IndicatorValue.objects.filter(period=period, indicator__in=indicators, region__in=regions)
+    }
+    return regions, indicators, values, locked_regions(period)
+
+
+def _entry_page(request, period, typed=None, errors=None, status=200):
+    from reporting.stats.tables import format_value
+
+    regions, indicators, values, locked = _entry_grid(request.user, period)
+    typed, errors = typed or {}, errors or {}
+    rows = []
+    for region in regions:
+        cells = []
+        for indicator in indicators:
+            key = f"v-{indicator.pk}-{region.pk}"
+            stored = values.get((indicator.pk, region.pk))
+            cells.append({
+                "name": key, "indicator": indicator, "error": errors.get(key, ""),
+                "text": typed.get(key, format_value(stored, "decimal", "") if stored is not None else ""),
+            })  # fmt: skip
+        rows.append({"region": region, "cells": cells, "locked": region.pk in locked})
+    return render(
+        request,
+        "reporting/stats_entry.html",
+        {"period": period, "indicators": indicators, "rows": rows, "errors": errors},
+        status=status,
+    )
+
+
+def _entry_period(raw) -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    try:
+        return parse_period(raw or f"{today.year}S{1 if today.month <= 6 else 2}")[0]
+    except ValueError:
+        return f"{today.year}S{1 if today.month <= 6 else 2}"
+
+
+@login_required
+def stats_entry(request):
+    """The grid of regions × indicators for a period: GET shows it, POST saves every changed cell
+    (a bad cell keeps what was typed and says why; the others are saved)."""
+    from django.core.exceptions import ValidationError
+
+    from reporting.services.entry import parse_figure, value_enter
+
+    _officer(request)
+    period = _entry_period(
+        request.POST.get("period") if request.method == "POST" else request.GET.get("period")
+    )
+    if request.method != "POST":
+        return _entry_page(request, period)
+    regions, indicators, values, _locked = _entry_grid(request.user, period)
+    by_region = {r.pk: r for r in regions}
+    by_indicator = {i.pk: i for i in indicators}
+    typed, errors, saved = {}, {}, 0
+    for key, text in request.POST.items():
+        parts = key.split("-")
+        if len(parts) != 3 or parts[0] != "v" or not parts[1].isdigit() or not parts[2].isdigit():
+            continue
+        indicator, region = by_indicator.get(int(parts[1])), by_region.get(int(parts[2]))
+        if indicator is None or region is None:
+            continue
+        typed[key] = text
+        stored = values.get((indicator.pk, region.pk))
+        try:
+            if parse_figure(text) == stored:
+                continue
+            value_enter(actor=request.user, indicator=indicator, region=region, period=period, text=text)
+            saved += 1
+        except ValidationError as exc:
+            errors[key] = " ".join(exc.messages)
+    if errors:
+        messages.error(request, _("有 %(n)d 个单元格未保存，请查看标出的内容。") % {"n": len(errors)})
+        return _entry_page(request, period, typed, errors, status=400)
+    messages.success(request, _("已保存 %(n)d 个数值。") % {"n": saved})
+    from django.urls import reverse
+
+    return redirect(f"{reverse('reporting:stats_entry')}?period={period}")
+
+
+@login_required
+@require_POST
+def stats_entry_cell(request):
+    """Save one cell as you go (the grid's script): ``name`` = ``v-<indicator>-<region>``,
+    ``period``, ``value``; answers JSON ``{"value": "…"}`` or 400 ``{"error": "…"}``."""
+    from django.core.exceptions import ValidationError
+    from django.http import JsonResponse
+
+    from reporting.services.entry import value_enter
+    from reporting.stats.tables import format_value
+
+    _officer(request)
+    from regions.models import Region
+    from reporting.models import Indicator
+
+    period = _entry_period(request.POST.get("period"))
+    parts = str(request.POST.get("name", "")).split("-")
+    if (
+        len(parts) != 3
+        or parts[0] != "v"
+        or not parts[1].isdigit()
+        or not parts[2].isdigit()
+        or len(parts[2]) > 18
+    ):
+        return JsonResponse({"error": _("单元格无效。")}, status=400)
+    indicator = Indicator.objects.filter(pk=int(parts[1][:18])).first()
+    region = Region.objects.filter(
+        pk=int(parts[2]), path__startswith=region_prefix(request.user) or ""
+    ).first()
+    if indicator is None or region is None:
+        return JsonResponse({"error": _("单元格无效。")}, status=404)
+    try:
+        value = value_enter(
+            actor=request.user,
+            indicator=indicator,
+            region=region,
+            period=period,
+            text=request.POST.get("value", ""),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"value": format_value(value, "decimal", "") if value is not None else ""})

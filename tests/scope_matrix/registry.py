@@ -551,6 +551,17 @@ ROUTES: list[Route] = [
     page("reporting:targets", allowed=OFFICERS, denied=404),
     # statistics: a county table holding a 东湖 value (in) and a 浔阳 value (out)
     page("reporting:stats_tables", allowed=OFFICERS, denied=404),
+    page("reporting:stats_entry", allowed=OFFICERS, denied=404),
+    page("reporting:stats_entry", "POST", allowed=OFFICERS, denied=404, ok=302, data={"period": "2025S1"}),
+    page(
+        "reporting:stats_entry_cell",
+        "POST",
+        kind="stats_value",
+        allowed=OFFICERS,
+        denied=404,
+        kwargs=lambda v: {},
+        data=lambda v: {"name": f"v-{v.indicator_id}-{v.region_id}", "period": v.period, "value": "5"},
+    ),  # fmt: skip
     page(
         "reporting:stats_reviews",
         kind="stats_review",
