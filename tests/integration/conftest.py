@@ -259,11 +259,16 @@ class RedisServer:
 def use_broker(url: str) -> None:
     """Point this process's Celery app (publishing, control, results) at ``url``; drops pooled
     connections so nothing keeps talking to the previous broker."""
+    from kombu import pools
+
     from config.celery import app
 
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    # kombu keeps producer pools per connection in a process-wide registry: drop them too, or a
+    # later test on the previous broker gets the pool closed above ("Acquire on closed pool")
+    pools.reset()
     app.amqp._producer_pool = None
     app._backend_cache = None
     if hasattr(app._local, "backend"):
