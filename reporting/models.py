@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule
+from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule, Where
 from core.jobs import Job
 
 ZERO = Decimal("0")
@@ -463,3 +463,38 @@ class IndicatorValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.region_id}/{self.period}: {self.before} → {self.after}"
+
+
+class Bulletin(models.Model):
+    """A bulletin (通报) of a period: chosen tables with their ranking sentences and the text.
+
+    Drafts show the tables as computed now; publishing freezes ``snapshot`` (the title, period,
+    text, and every table's cells, rankings and sentences), which never changes afterwards."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    title = models.CharField(_("标题"), max_length=200)
+    period = models.CharField(_("统计期"), max_length=6)
+    tables = models.JSONField(_("统计表"), default=list)
+    text = models.TextField(_("正文"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    snapshot = models.JSONField(_("发布内容"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    #: The province writes bulletins; city and county officers read the published ones.
+    scope = ScopeRule(all=EVERYTHING, region=Where(status="published"))
+
+    class Meta:
+        verbose_name = _("统计通报")
+        verbose_name_plural = _("统计通报")
+        ordering = ["-period", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

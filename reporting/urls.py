@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting.views import evaluation, stats, targets
+from reporting.views import bulletins, evaluation, stats, targets
 
 app_name = "reporting"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("stats/tables/<slug:code>/", stats.stats_table, name="stats_table"),
     path("stats/reviews/", stats.stats_reviews, name="stats_reviews"),
     path("stats/entry/", stats.stats_entry, name="stats_entry"),
+    path("bulletins/", bulletins.bulletin_list, name="bulletin_list"),
+    path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/publish/", bulletins.bulletin_publish_view, name="bulletin_publish"),
     path("stats/entry/cell/", stats.stats_entry_cell, name="stats_entry_cell"),
     path("stats/reviews/step/", stats.stats_review_step, name="stats_review_step"),
 ]

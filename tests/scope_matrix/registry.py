@@ -552,6 +552,23 @@ ROUTES: list[Route] = [
     # statistics: a county table holding a 东湖 value (in) and a 浔阳 value (out)
     page("reporting:stats_tables", allowed=OFFICERS, denied=404),
     page("reporting:stats_entry", allowed=OFFICERS, denied=404),
+    page("reporting:bulletin_list", kind="bulletin", rows=True, allowed=OFFICERS, denied=404),
+    page("reporting:bulletin_list", "POST", allowed=PROVINCE_ROLES, denied=404, ok=400),  # empty form: 400
+    page("reporting:bulletin_detail", kind="bulletin", allowed=OFFICERS, denied=404),
+    page(
+        "reporting:bulletin_detail", kind="bulletin", allowed=OFFICERS, denied=404, query={"format": "json"}
+    ),
+    page(
+        "reporting:bulletin_detail", kind="bulletin", allowed=OFFICERS, denied=404, query={"format": "xlsx"}
+    ),
+    page(
+        "reporting:bulletin_publish",
+        "POST",
+        kind="bulletin",
+        allowed=PROVINCE_ROLES,
+        denied=404,
+        ok={"in": 400, "out": 302},
+    ),  # published already: 400; the draft: published
     page("reporting:stats_entry", "POST", allowed=OFFICERS, denied=404, ok=302, data={"period": "2025S1"}),
     page(
         "reporting:stats_entry_cell",

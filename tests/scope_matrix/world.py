@@ -119,6 +119,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "stats_table": (_SIGNED_IN, _SIGNED_IN),
     # the review of 东湖's figures for a period vs 浔阳's (as the values)
     "stats_review": (OFFICERS, PROVINCE_ROLES),
+    # a published bulletin (every officer) vs a draft (the province)
+    "bulletin": (OFFICERS, PROVINCE_ROLES),
 }
 
 
@@ -474,6 +476,14 @@ def build_scope_world() -> ScopeWorld:
         StatsReview.objects.create(region=region(code), period="2025S1") for code in (IN_COUNTY, OUT_COUNTY)
     ]
     put("stats_review", *reviews, f'data-region="{IN_COUNTY}"', f'data-region="{OUT_COUNTY}"')
+    from reporting.models import Bulletin
+
+    published = Bulletin.objects.create(
+        title="矩阵已发布通报", period="2025S1", tables=["matrix_cities"], status="published",
+        snapshot={"title": "矩阵已发布通报", "period": "2025S1", "text": "", "tables": []}, published_at=timezone.now(),
+    )  # fmt: skip
+    draft = Bulletin.objects.create(title="矩阵草稿通报", period="2025S1", tables=["matrix_cities"])
+    put("bulletin", published, draft, published.title, draft.title)
 
     # evaluations of both admitted providers for PERIOD
     evaluation_run(period=PERIOD)

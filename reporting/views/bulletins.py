@@ -1,0 +1,124 @@
+"""Bulletin pages: the list (province: a form to start one), a bulletin (its tables and ranking
+sentences; drafts live, published ones frozen), publishing, and the JSON and XLSX downloads (one
+sheet per table, laid out like the printed annex, through the shared writer)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_province
+from core.files import attachment_response
+from core.tabular import CONTENT_TYPES, Sheet, write_sheets
+from reporting.models import Bulletin, StatsTable
+from reporting.selectors.stats import region_prefix
+from reporting.services.bulletins import bulletin_content, bulletin_create, bulletin_publish
+
+
+def _officer(request) -> None:
+    if region_prefix(request.user) is None:
+        raise Http404
+
+
+def _get(request, pk: int) -> Bulletin:
+    bulletin = Bulletin.objects.visible_to(request.user).filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    return bulletin
+
+
+def _list(request, errors=None, typed=None, status=200):
+    return render(
+        request,
+        "reporting/bulletins.html",
+        {
+            "bulletins": Bulletin.objects.visible_to(request.user),
+            "can_create": is_province(request.user),
+            "tables": StatsTable.objects.order_by("code"),
+            "errors": errors or {},
+            "typed": typed or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def bulletin_list(request):
+    _officer(request)
+    if request.method == "POST":
+        if not is_province(request.user):
+            raise Http404
+        typed = {"title": request.POST.get("title", ""), "period": request.POST.get("period", ""),
+                 "text": request.POST.get("text", ""), "tables": request.POST.getlist("tables")}  # fmt: skip
+        try:
+            bulletin = bulletin_create(actor=request.user, **typed)
+        except ValidationError as exc:
+            return _list(
+                request,
+                exc.message_dict if hasattr(exc, "error_dict") else {"title": exc.messages},
+                typed,
+                400,
+            )
+        messages.success(request, _("已建立通报草稿。"))
+        return redirect("reporting:bulletin_detail", pk=bulletin.pk)
+    return _list(request)
+
+
+@login_required
+def bulletin_detail(request, pk: int):
+    """``?format=json|xlsx`` downloads it."""
+    _officer(request)
+    bulletin = _get(request, pk)
+    content = bulletin_content(bulletin)
+    file_format = request.GET.get("format")
+    name = f"bulletin-{bulletin.period}-{bulletin.pk}"
+    if file_format == "json":
+        data = json.dumps(content, ensure_ascii=False, indent=1).encode()
+        return attachment_response(data, f"{name}.json", "application/json")
+    if file_format == "xlsx":
+        sheets = [
+            Sheet(
+                table["code"],
+                [_("地区"), *table["columns"]],
+                [[row["label"], *row["cells"]] for row in table["rows"]],
+            )
+            for table in content["tables"]
+        ]
+        return attachment_response(
+            write_sheets(sheets or [Sheet("-", [""], [])]), f"{name}.xlsx", CONTENT_TYPES["xlsx"]
+        )
+    return render(
+        request,
+        "reporting/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "content": content,
+            "can_publish": is_province(request.user) and bulletin.status == "draft",
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulletin_publish_view(request, pk: int):
+    _officer(request)
+    bulletin = _get(request, pk)
+    if not is_province(request.user):
+        raise Http404
+    try:
+        bulletin_publish(actor=request.user, bulletin=bulletin)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return render(
+            request,
+            "reporting/bulletin_detail.html",
+            {"bulletin": bulletin, "content": bulletin_content(bulletin), "can_publish": False},
+            status=400,
+        )
+    messages.success(request, _("通报已发布，内容已固定。"))
+    return redirect("reporting:bulletin_detail", pk=bulletin.pk)
