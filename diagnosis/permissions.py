@@ -154,6 +154,18 @@ def can_manage_project(actor, enterprise: Enterprise, provider=None) -> bool:
     )
 
 
+def is_lead_provider_staff(actor, project) -> bool:
+    """Staff of the project's lead provider (they file the provider's acceptance report)."""
+    return _staff_of(actor, project.provider.organisation_id)
+
+
+def can_issue_voucher(actor, enterprise: Enterprise) -> bool:
+    """Service vouchers are issued and revoked by the officers of the enterprise's region."""
+    from accounts.scope import region_in_scope
+
+    return is_officer(actor) and region_in_scope(actor, enterprise.county)
+
+
 def can_accept_project(actor, project) -> bool:
     """Acceptance (验收) is for the officers of the region that holds the enterprise."""
     from accounts.scope import region_in_scope

@@ -39,7 +39,7 @@ from diagnosis.models import (
     SelfAssessment,
     TransformationProject,
 )
-from diagnosis.permissions import _staff_of, can_accept_project
+from diagnosis.permissions import can_accept_project, is_lead_provider_staff
 from diagnosis.services.projects import _event, _locked, _wrong_state
 
 Status = TransformationProject.Status
@@ -221,7 +221,7 @@ def acceptance_enterprise_report(
 @transaction.atomic
 def acceptance_provider_report(*, actor, project: TransformationProject, report: str) -> ProjectAcceptance:
     """Staff of the lead provider file the provider's acceptance report."""
-    if not _staff_of(actor, project.provider.organisation_id):
+    if not is_lead_provider_staff(actor, project):
         raise PermissionDenied(_("服务商验收报告由项目的牵头服务商填报。"))
     project = _completed(project, _("提交服务商验收报告"))
     report = _required_text(report, "report", _("请填写服务商验收报告。"))

@@ -42,7 +42,7 @@ from diagnosis.models import (
     VoucherEntry,
     VoucherExpiryRun,
 )
-from diagnosis.permissions import can_accept_project, can_manage_project
+from diagnosis.permissions import can_accept_project, can_issue_voucher, can_manage_project
 from diagnosis.services import projects as project_services
 
 logger = logging.getLogger(__name__)
@@ -190,10 +190,7 @@ def voucher_issue(
     *, actor, enterprise: Enterprise, amount, purpose: str, expires_on: datetime.date
 ) -> ServiceVoucher:
     """Issue a voucher to ``enterprise`` (see the module)."""
-    from accounts.permissions import is_officer
-    from accounts.scope import region_in_scope
-
-    if not (is_officer(actor) and region_in_scope(actor, enterprise.county)):
+    if not can_issue_voucher(actor, enterprise):
         raise PermissionDenied(_("只有企业所在地的工信部门可以发放服务券。"))
     amount = _money(amount, "amount")
     if expires_on is None or expires_on < timezone.localdate():
@@ -288,10 +285,7 @@ def voucher_redeem(
 @transaction.atomic
 def voucher_revoke(*, actor, voucher: ServiceVoucher, reason: str) -> VoucherEntry:
     """Close an active voucher's balance (officers of its enterprise's region), with the reason."""
-    from accounts.permissions import is_officer
-    from accounts.scope import region_in_scope
-
-    if not (is_officer(actor) and region_in_scope(actor, voucher.enterprise.county)):
+    if not can_issue_voucher(actor, voucher.enterprise):
         raise PermissionDenied(_("只有企业所在地的工信部门可以作废服务券。"))
     reason = (reason or "").strip()
     if not reason:

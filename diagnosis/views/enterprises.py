@@ -181,16 +181,15 @@ def enterprise_list_view(request):
 
 def _project_panel(user, enterprise) -> dict:
     """The archive's projects and vouchers panel: what ``user`` sees of them and may start."""
-    from accounts.scope import region_in_scope
     from diagnosis.models import ServiceVoucher
-    from diagnosis.permissions import can_manage_project
+    from diagnosis.permissions import can_issue_voucher, can_manage_project
     from diagnosis.selectors.projects import project_list, provider_of
 
     return {
         "projects": list(project_list(actor=user).filter(enterprise=enterprise)[:20]),
         "can_add_project": can_manage_project(user, enterprise, provider_of(user)),
         "vouchers": list(ServiceVoucher.objects.visible_to(user).filter(enterprise=enterprise)[:20]),
-        "can_issue_voucher": is_officer(user) and region_in_scope(user, enterprise.county),
+        "can_issue_voucher": can_issue_voucher(user, enterprise),
     }
 
 

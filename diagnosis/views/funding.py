@@ -15,11 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_officer
-from accounts.scope import region_in_scope
 from diagnosis.forms.projects import ReasonForm, VoucherIssueForm, VoucherRedeemForm
 from diagnosis.models import ServiceVoucher
-from diagnosis.permissions import can_manage_project
+from diagnosis.permissions import can_issue_voucher, can_manage_project
 from diagnosis.selectors.enterprises import enterprise_get
 from diagnosis.services import funding as services
 
@@ -54,15 +52,11 @@ def voucher_list_view(request):
     )
 
 
-def _can_issue(user, enterprise) -> bool:
-    return is_officer(user) and region_in_scope(user, enterprise.county)
-
-
 @login_required
 def voucher_issue_view(request, pk: int):
     """Issue a voucher to enterprise ``pk``: officers whose region holds it."""
     enterprise = enterprise_get(actor=request.user, pk=pk)
-    if not _can_issue(request.user, enterprise):
+    if not can_issue_voucher(request.user, enterprise):
         raise PermissionDenied(_("只有企业所在地的工信部门可以发放服务券。"))
     form = VoucherIssueForm(request.POST or None)
     if request.method == "POST":
@@ -92,8 +86,8 @@ def _detail(request, voucher, status=200, redeem_form=None, revoke_form=None):
             "voucher": voucher,
             "entries": list(voucher.entries.select_related("project", "actor")),
             "can_redeem": active
-            and (can_manage_project(user, voucher.enterprise) or _can_issue(user, voucher.enterprise)),
-            "can_revoke": active and _can_issue(user, voucher.enterprise),
+            and (can_manage_project(user, voucher.enterprise) or can_issue_voucher(user, voucher.enterprise)),
+            "can_revoke": active and can_issue_voucher(user, voucher.enterprise),
             "redeem_form": redeem_form or VoucherRedeemForm(voucher=voucher),
             "revoke_form": revoke_form or ReasonForm(),
         },
@@ -111,7 +105,8 @@ def voucher_detail_view(request, pk: int):
 def voucher_redeem_view(request, pk: int):
     voucher = _voucher(request.user, pk)
     if not (
-        can_manage_project(request.user, voucher.enterprise) or _can_issue(request.user, voucher.enterprise)
+        can_manage_project(request.user, voucher.enterprise)
+        or can_issue_voucher(request.user, voucher.enterprise)
     ):
         raise PermissionDenied(_("只有企业本身和企业所在地的工信部门可以使用服务券。"))
     form = VoucherRedeemForm(request.POST, voucher=voucher)
@@ -131,7 +126,7 @@ def voucher_redeem_view(request, pk: int):
 @require_POST
 def voucher_revoke_view(request, pk: int):
     voucher = _voucher(request.user, pk)
-    if not _can_issue(request.user, voucher.enterprise):
+    if not can_issue_voucher(request.user, voucher.enterprise):
         raise PermissionDenied(_("只有企业所在地的工信部门可以作废服务券。"))
     form = ReasonForm(request.POST)
     if form.is_valid():

@@ -31,7 +31,7 @@ from diagnosis.forms.projects import (
     StepDateForm,
 )
 from diagnosis.models import ProjectAcceptance, ProjectAttachment, TransformationProject
-from diagnosis.permissions import _staff_of, can_accept_project, can_manage_project
+from diagnosis.permissions import can_accept_project, can_manage_project, is_lead_provider_staff
 from diagnosis.selectors.enterprises import enterprise_get
 from diagnosis.selectors.projects import (
     OUTCOME_GROUPS,
@@ -160,7 +160,7 @@ def _acting(user, project) -> dict:
         "can_milestones": manage and project.status in (Status.PLANNED, Status.IN_PROGRESS),
         "can_upload": (manage or can_accept_project(user, project)) and open_,
         "can_enterprise_report": completed and is_enterprise_user(user),
-        "can_provider_report": completed and _staff_of(user, project.provider.organisation_id),
+        "can_provider_report": completed and is_lead_provider_staff(user, project),
         "can_accept": completed and can_accept_project(user, project),
     }
 
@@ -473,7 +473,7 @@ def acceptance_provider_view(request, pk: int):
 
     return _acceptance_step(
         request, pk, ProviderAcceptanceForm, "provider_form", run, _("已提交服务商验收报告。"),
-        allowed=lambda user, project: _staff_of(user, project.provider.organisation_id),
+        allowed=is_lead_provider_staff,
         refusal=_("服务商验收报告由项目的牵头服务商填报。"),
     )  # fmt: skip
 
