@@ -82,38 +82,42 @@ def _start_moment(project: TransformationProject) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _nearest(enterprise_id: int, moment: datetime.datetime, *, before: bool) -> Assessment | None:
+    """The enterprise's issued diagnosis or submitted self-assessment nearest to ``moment``: the
+    last one strictly before it, or the first one on or after it."""
+    side = "lt" if before else "gte"
+    sign = "-" if before else ""
+    diagnosis = (
+        Diagnosis.objects.filter(
+            enterprise_id=enterprise_id, status__in=Diagnosis.ISSUED_STATES, level__isnull=False,
+            **{f"issued_at__{side}": moment},
+        )
+        .order_by(f"{sign}issued_at")
+        .first()
+    )  # fmt: skip
+    own = (
+        SelfAssessment.objects.filter(
+            enterprise_id=enterprise_id, status=SelfAssessment.Status.SUBMITTED, level__isnull=False,
+            **{f"submitted_at__{side}": moment},
+        )
+        .order_by(f"{sign}submitted_at")
+        .first()
+    )  # fmt: skip
+    found = [_from_diagnosis(diagnosis)] if diagnosis else []
+    mine = [_from_self(own)] if own else []
+    # on an exact tie: before, the later of the two kinds is the diagnosis; after, the self-assessment
+    candidates = [*found, *mine] if before else [*mine, *found]
+    if not candidates:
+        return None
+    return (max if before else min)(candidates, key=lambda a: a.at)
+
+
 def assessment_before(project: TransformationProject) -> Assessment | None:
     """The project's diagnosis if it has a result, else the enterprise's last issued diagnosis or
     submitted self-assessment before the project started."""
     if project.diagnosis_id and project.diagnosis.level is not None:
         return _from_diagnosis(project.diagnosis)
-    start = _start_moment(project)
-    candidates = []
-    diagnosis = (
-        Diagnosis.objects.filter(
-            enterprise_id=project.enterprise_id,
-            status__in=Diagnosis.ISSUED_STATES,
-            level__isnull=False,
-            issued_at__lt=start,
-        )
-        .order_by("-issued_at")
-        .first()
-    )
-    if diagnosis:
-        candidates.append(_from_diagnosis(diagnosis))
-    own = (
-        SelfAssessment.objects.filter(
-            enterprise_id=project.enterprise_id,
-            status=SelfAssessment.Status.SUBMITTED,
-            level__isnull=False,
-            submitted_at__lt=start,
-        )
-        .order_by("-submitted_at")
-        .first()
-    )
-    if own:
-        candidates.append(_from_self(own))
-    return max(candidates, key=lambda a: a.at) if candidates else None
+    return _nearest(project.enterprise_id, _start_moment(project), before=True)
 
 
 def assessment_after(project: TransformationProject) -> Assessment | None:
@@ -122,32 +126,7 @@ def assessment_after(project: TransformationProject) -> Assessment | None:
     if project.completed_on is None:
         return None
     since = timezone.make_aware(datetime.datetime.combine(project.completed_on, datetime.time.min))
-    candidates = []
-    own = (
-        SelfAssessment.objects.filter(
-            enterprise_id=project.enterprise_id,
-            status=SelfAssessment.Status.SUBMITTED,
-            level__isnull=False,
-            submitted_at__gte=since,
-        )
-        .order_by("submitted_at")
-        .first()
-    )
-    if own:
-        candidates.append(_from_self(own))
-    diagnosis = (
-        Diagnosis.objects.filter(
-            enterprise_id=project.enterprise_id,
-            status__in=Diagnosis.ISSUED_STATES,
-            level__isnull=False,
-            issued_at__gte=since,
-        )
-        .order_by("issued_at")
-        .first()
-    )
-    if diagnosis:
-        candidates.append(_from_diagnosis(diagnosis))
-    return min(candidates, key=lambda a: a.at) if candidates else None
+    return _nearest(project.enterprise_id, since, before=False)
 
 
 def _completed(project: TransformationProject, wanted: str) -> TransformationProject:
