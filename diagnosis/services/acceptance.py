@@ -105,7 +105,7 @@ def _nearest(enterprise_id: int, moment: datetime.datetime, *, before: bool) -> 
     )  # fmt: skip
     found = [_from_diagnosis(diagnosis)] if diagnosis else []
     mine = [_from_self(own)] if own else []
-    # on an exact tie: before, the later of the two kinds is the diagnosis; after, the self-assessment
+    # on an exact tie the diagnosis counts before the project, the self-assessment after it
     candidates = [*found, *mine] if before else [*mine, *found]
     if not candidates:
         return None

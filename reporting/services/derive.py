@@ -238,7 +238,7 @@ def _month_of(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y%m")
 
 
-def _previous_month(month: str) -> str:
+def previous_month(month: str) -> str:
     year, number = int(month[:4]), int(month[4:])
     return f"{year - 1}12" if number == 1 else f"{year}{number - 1:02d}"
 
@@ -280,7 +280,7 @@ def derivation_catch_up(now: datetime.datetime) -> list[DerivationRun]:
 
     due = []
     current = _month_of(now)
-    closed, created = DerivationRun.objects.get_or_create(period=_previous_month(current))
+    closed, created = DerivationRun.objects.get_or_create(period=previous_month(current))
     if created:
         due.append(closed)
     run, created = DerivationRun.objects.get_or_create(period=current)

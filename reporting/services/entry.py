@@ -26,7 +26,7 @@ from regions.codes import normalise_text
 from regions.models import Region
 from reporting.models import Indicator, IndicatorValue, IndicatorValueChange
 from reporting.services.review import check_unlocked
-from reporting.services.stats import _exact
+from reporting.services.stats import exact_decimal
 from reporting.stats.periods import parse_period
 
 
@@ -35,7 +35,7 @@ def parse_figure(text: str) -> Decimal | None:
     cleaned = normalise_text(str(text or "")).replace(",", "").replace(" ", "")
     if not cleaned:
         return None
-    value = _exact(cleaned)
+    value = exact_decimal(cleaned)
     if value is None:
         raise ValidationError(
             _("“%(text)s”不是有效的数值：请填写数字，可带小数点（最多 10 位小数）。")

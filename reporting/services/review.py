@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_officer, is_province
+from accounts.permissions import is_province
 from regions.models import Region
 from reporting.models import StatsReview, StatsReviewEvent
+from reporting.permissions import can_report_figures, can_review_figures
 from reporting.stats.periods import parse_period
 
 Status = StatsReview.Status
@@ -31,19 +32,6 @@ def _review(region: Region, period: str) -> StatsReview:
     period = parse_period(period)[0]
     review, _created = StatsReview.objects.select_for_update().get_or_create(region=region, period=period)
     return review
-
-
-def _own(actor, region: Region) -> bool:
-    return is_officer(actor) and not is_province(actor) and actor.region_id == region.pk
-
-
-def _above(actor, region: Region) -> bool:
-    """Officers of the region's parent (the city for a county; the province for a city)."""
-    if region.parent_id is None or not is_officer(actor):
-        return False
-    if region.parent.level == Region.Level.PROVINCE:
-        return is_province(actor)
-    return not is_province(actor) and actor.region_id == region.parent_id
 
 
 def _step(review: StatsReview, actor, action: str, to: str, reason: str = "") -> StatsReview:
@@ -75,7 +63,7 @@ def _reason(reason: str, message: str) -> str:
 
 @transaction.atomic
 def review_submit(*, actor, region: Region, period: str) -> StatsReview:
-    if region.level == Region.Level.PROVINCE or not _own(actor, region):
+    if region.level == Region.Level.PROVINCE or not can_report_figures(actor, region):
         raise PermissionDenied(_("本地区的数据由本地区工信部门上报。"))
     review = _review(region, period)
     if review.status != Status.DRAFT:
@@ -85,7 +73,7 @@ def review_submit(*, actor, region: Region, period: str) -> StatsReview:
 
 @transaction.atomic
 def review_approve(*, actor, region: Region, period: str) -> StatsReview:
-    if not _above(actor, region):
+    if not can_review_figures(actor, region):
         raise PermissionDenied(_("上报的数据由上一级工信部门审核。"))
     review = _review(region, period)
     if review.status != Status.SUBMITTED:
@@ -95,7 +83,7 @@ def review_approve(*, actor, region: Region, period: str) -> StatsReview:
 
 @transaction.atomic
 def review_return(*, actor, region: Region, period: str, reason: str) -> StatsReview:
-    if not _above(actor, region):
+    if not can_review_figures(actor, region):
         raise PermissionDenied(_("上报的数据由上一级工信部门审核。"))
     reason = _reason(reason, _("请说明退回的原因。"))
     review = _review(region, period)

@@ -100,7 +100,9 @@ def _rows(name: str, data: bytes | None, columns: list[str], problems: list[str]
     return rows
 
 
-def _exact(text: str) -> Decimal | None:
+def exact_decimal(text: str) -> Decimal | None:
+    """``text`` as an exact decimal within the store's precision (``FIGURE``), or ``None`` for
+    anything else (exponents, ``NaN``, separators, too many digits)."""
     if not DECIMAL.match(text):
         return None
     try:
@@ -208,7 +210,7 @@ def package_check(source, *, region_prefix: str = "") -> tuple[dict, list[str]]:
             problems.append(
                 f"{where}: the figures of {row['region']} for {period} are {locked[(row['region'], period)]} and locked"
             )
-        value = _exact(row["value"])
+        value = exact_decimal(row["value"])
         if value is None:
             problems.append(f"{where}, column {column['value']}: {row['value']!r} is not an exact decimal")
         key = (row["indicator"], row["region"], period)

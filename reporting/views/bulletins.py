@@ -16,13 +16,8 @@ from accounts.permissions import is_province
 from core.files import attachment_response
 from core.tabular import CONTENT_TYPES, Sheet, write_sheets
 from reporting.models import Bulletin, StatsTable
-from reporting.selectors.stats import region_prefix
 from reporting.services.bulletins import bulletin_content, bulletin_create, bulletin_publish
-
-
-def _officer(request) -> None:
-    if region_prefix(request.user) is None:
-        raise Http404
+from reporting.views.stats import officers_only
 
 
 def _get(request, pk: int) -> Bulletin:
@@ -49,7 +44,7 @@ def _list(request, errors=None, typed=None, status=200):
 
 @login_required
 def bulletin_list(request):
-    _officer(request)
+    officers_only(request)
     if request.method == "POST":
         if not is_province(request.user):
             raise Http404
@@ -72,7 +67,7 @@ def bulletin_list(request):
 @login_required
 def bulletin_detail(request, pk: int):
     """``?format=json|xlsx`` downloads it."""
-    _officer(request)
+    officers_only(request)
     bulletin = _get(request, pk)
     content = bulletin_content(bulletin)
     file_format = request.GET.get("format")
@@ -106,7 +101,7 @@ def bulletin_detail(request, pk: int):
 @login_required
 @require_POST
 def bulletin_publish_view(request, pk: int):
-    _officer(request)
+    officers_only(request)
     bulletin = _get(request, pk)
     if not is_province(request.user):
         raise Http404

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.files import attachment_response
 from core.tabular import CONTENT_TYPES, write_table
 from reporting.models import StatsTable
+from reporting.permissions import can_report_figures, can_review_figures, reads_statistics
 from reporting.selectors.stats import region_prefix, table_compute
 from reporting.services.stats import PackageError, package_files_from_zip, package_load
 from reporting.stats.periods import parse_period
@@ -23,8 +24,9 @@ from reporting.stats.tables import rank_sentence
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
-def _officer(request) -> None:
-    if region_prefix(request.user) is None:
+def officers_only(request) -> None:
+    """404 for anyone but officers and administrators (the statistics are not their area)."""
+    if not reads_statistics(request.user):
         raise Http404
 
 
@@ -39,14 +41,14 @@ def _list_page(request, problems=None, status=200):
 
 @login_required
 def stats_tables(request):
-    _officer(request)
+    officers_only(request)
     return _list_page(request)
 
 
 @login_required
 def stats_table(request, code: str):
     """One table: ``?period=`` (default the layout's), ``?format=csv|xlsx`` downloads it."""
-    _officer(request)
+    officers_only(request)
     table = StatsTable.objects.filter(code=code).first()
     if table is None:
         raise Http404
@@ -79,7 +81,7 @@ def stats_table(request, code: str):
 @require_POST
 def stats_load(request):
     """Load a zipped statistics package: every problem is listed and nothing is stored."""
-    _officer(request)
+    officers_only(request)
     upload = request.FILES.get("package")
     if upload is None:
         return _list_page(request, [_("请选择统计数据包（zip 文件）。")], status=400)
@@ -115,7 +117,6 @@ def _review_rows(user, period: str) -> list[dict]:
     from accounts.permissions import is_province
     from regions.models import Region
     from reporting.models import StatsReview
-    from reporting.services import review as svc
 
     prefix = region_prefix(user) or ""
     regions = list(
@@ -130,11 +131,11 @@ def _review_rows(user, period: str) -> list[dict]:
     for region in regions:
         review = reviews.get(region.pk)
         status = review.status if review else Status.DRAFT
-        above = svc._above(user, region)
+        above = can_review_figures(user, region)
         rows.append({
             "region": region, "review": review, "status": status,
             "label": review.get_status_display() if review else Status.DRAFT.label,
-            "can_submit": status == Status.DRAFT and svc._own(user, region),
+            "can_submit": status == Status.DRAFT and can_report_figures(user, region),
             "can_approve": status == Status.SUBMITTED and above,
             "can_publish": status == Status.APPROVED and is_province(user),
             "can_reopen": status == Status.PUBLISHED and is_province(user),
@@ -145,7 +146,7 @@ def _review_rows(user, period: str) -> list[dict]:
 @login_required
 def stats_reviews(request):
     """The review board of a period (``?period=``, default the last half year)."""
-    _officer(request)
+    officers_only(request)
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -172,7 +173,7 @@ def stats_review_step(request):
     from regions.models import Region
     from reporting.services import review as svc
 
-    _officer(request)
+    officers_only(request)
     prefix = region_prefix(request.user) or ""
     region = get_object_or_404(Region, code=str(request.POST.get("region", ""))[:12], path__startswith=prefix)
     try:
@@ -278,7 +279,7 @@ def stats_entry(request):
 
     from reporting.services.entry import parse_figure, value_enter
 
-    _officer(request)
+    officers_only(request)
     period = _entry_period(
         request.POST.get("period") if request.method == "POST" else request.GET.get("period")
     )
@@ -324,7 +325,7 @@ def stats_entry_cell(request):
     from reporting.services.entry import value_enter
     from reporting.stats.tables import format_value
 
-    _officer(request)
+    officers_only(request)
     from regions.models import Region
     from reporting.models import Indicator
 

@@ -118,7 +118,7 @@ def test_a_closed_month_counts_only_its_own_days(casework):
 def test_the_job_derives_closed_months_once_and_the_current_one_when_data_changed(casework, monkeypatch):
     now = timezone.now()
     made = derive.derivation_catch_up(now)
-    assert {run.period for run in made} == {month(), derive._previous_month(month())}
+    assert {run.period for run in made} == {month(), derive.previous_month(month())}
     for run in made:
         assert derive.derivation_run(period=run.period).status == JobStatus.DONE
     assert derive.derivation_catch_up(now) == []  # nothing changed

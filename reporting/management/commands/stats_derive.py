@@ -5,7 +5,7 @@ under way; ``--months N`` also the N-1 months before it."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reporting.services.derive import _previous_month, derive_month
+from reporting.services.derive import derive_month, previous_month
 from reporting.stats.periods import parse_period
 
 
@@ -27,4 +27,4 @@ class Command(BaseCommand):
         for _ in range(months):
             written = derive_month(code)
             self.stdout.write(f"{code}: {written} values (with its quarter, half and year to date)")
-            code = _previous_month(code)
+            code = previous_month(code)
