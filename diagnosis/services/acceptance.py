@@ -40,7 +40,7 @@ from diagnosis.models import (
     TransformationProject,
 )
 from diagnosis.permissions import can_accept_project, is_lead_provider_staff
-from diagnosis.services.projects import _event, _locked, _wrong_state
+from diagnosis.services.projects import project_event, project_locked, wrong_state
 
 Status = TransformationProject.Status
 
@@ -130,9 +130,9 @@ def assessment_after(project: TransformationProject) -> Assessment | None:
 
 
 def _completed(project: TransformationProject, wanted: str) -> TransformationProject:
-    project = _locked(project)
+    project = project_locked(project)
     if project.status != Status.COMPLETED:
-        raise _wrong_state(project, wanted)
+        raise wrong_state(project, wanted)
     return project
 
 
@@ -193,7 +193,7 @@ def acceptance_enterprise_report(
     acceptance.enterprise_reported_at = timezone.now()
     acceptance.enterprise_reported_by = actor
     acceptance.save()
-    _event(project, ProjectEvent.Action.ACCEPTANCE, actor, _("企业验收报告"), changes)
+    project_event(project, ProjectEvent.Action.ACCEPTANCE, actor, _("企业验收报告"), changes)
     return acceptance
 
 
@@ -210,7 +210,7 @@ def acceptance_provider_report(*, actor, project: TransformationProject, report:
     acceptance.provider_reported_at = timezone.now()
     acceptance.provider_reported_by = actor
     acceptance.save()
-    _event(project, ProjectEvent.Action.ACCEPTANCE, actor, _("服务商验收报告"), changes)
+    project_event(project, ProjectEvent.Action.ACCEPTANCE, actor, _("服务商验收报告"), changes)
     return acceptance
 
 
@@ -280,7 +280,7 @@ def project_accept(
     project.status = Status.ACCEPTED
     project.accepted_at = acceptance.accepted_at
     project.save(update_fields=["status", "accepted_at", "updated_at"])
-    _event(
+    project_event(
         project,
         ProjectEvent.Action.ACCEPT,
         actor,

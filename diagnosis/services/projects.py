@@ -64,7 +64,8 @@ on_money = Hooks()
 RELATED_FIELDS = ("types", "solutions", "recommendations", "partners")
 
 
-def _locked(project: TransformationProject) -> TransformationProject:
+def project_locked(project: TransformationProject) -> TransformationProject:
+    """The project reloaded under a row lock (``select_for_update``) with what the checks read."""
     return (
         TransformationProject.objects.select_for_update()
         .select_related("enterprise__county", "provider__organisation")
@@ -72,7 +73,8 @@ def _locked(project: TransformationProject) -> TransformationProject:
     )
 
 
-def _wrong_state(project: TransformationProject, wanted: str) -> ValidationError:
+def wrong_state(project: TransformationProject, wanted: str) -> ValidationError:
+    """The refusal of step ``wanted`` in the project's current state (code ``state``)."""
     return ValidationError(
         _("该项目当前为“%(status)s”，不能%(action)s。")
         % {"status": project.get_status_display(), "action": wanted},
@@ -137,7 +139,8 @@ def _check_diagnosis(enterprise: Enterprise, diagnosis: Diagnosis | None) -> Non
         raise ValidationError({"diagnosis": _("所依据的诊断不属于该企业。")}, code="diagnosis")
 
 
-def _event(project, action, actor, comment: str = "", changes: dict | None = None) -> ProjectEvent:
+def project_event(project, action, actor, comment: str = "", changes: dict | None = None) -> ProjectEvent:
+    """One step of the project's history."""
     return ProjectEvent.objects.create(
         project=project, action=action, actor=actor, comment=comment, changes=changes or {}
     )
@@ -168,7 +171,7 @@ def project_create(
     changes = creation_changes(project, ("title", "provider", *[name for name in fields if name != "title"]))
     changes.update(_set_related(project, related))
     on_money.run(project=project)
-    _event(project, Action.CREATE, actor, changes=changes)
+    project_event(project, Action.CREATE, actor, changes=changes)
     return project
 
 
@@ -181,10 +184,10 @@ def project_update(
     related: Mapping[str, Any] | None = None,
 ) -> TransformationProject:
     """Edit an open project; one EDIT event with what changed (none when nothing did)."""
-    project = _locked(project)
+    project = project_locked(project)
     _check_manager(actor, project.enterprise, project.provider)
     if project.status not in TransformationProject.OPEN_STATES:
-        raise _wrong_state(project, _("修改"))
+        raise wrong_state(project, _("修改"))
     related = dict(related or {})
     if "partners" in related:
         _check_providers(None, related["partners"] or [])
@@ -201,15 +204,15 @@ def project_update(
     changes.update(_set_related(project, related))
     on_money.run(project=project)
     if changes:
-        _event(project, Action.EDIT, actor, changes=changes)
+        project_event(project, Action.EDIT, actor, changes=changes)
     return project
 
 
 def _move(project, actor, to: str, wanted: str) -> TransformationProject:
-    project = _locked(project)
+    project = project_locked(project)
     _check_manager(actor, project.enterprise, project.provider)
     if to not in TransformationProject.TRANSITIONS[project.status]:
-        raise _wrong_state(project, wanted)
+        raise wrong_state(project, wanted)
     return project
 
 
@@ -226,7 +229,7 @@ def project_start(*, actor, project: TransformationProject, started_on: datetime
     project.started_on = _today(started_on)
     project.full_clean()
     project.save(update_fields=["status", "started_on", "updated_at"])
-    _event(
+    project_event(
         project,
         Action.START,
         actor,
@@ -256,7 +259,7 @@ def project_complete(
         raise ValidationError({"completed_on": _("完成日期不能早于开工日期。")})
     project.full_clean()
     project.save(update_fields=["status", "completed_on", "updated_at"])
-    _event(
+    project_event(
         project, Action.COMPLETE, actor, (comment or "").strip(),
         changes={"status": [Status.IN_PROGRESS, Status.COMPLETED], "completed_on": [None, str(project.completed_on)]},
     )  # fmt: skip
@@ -274,7 +277,7 @@ def project_reopen(*, actor, project: TransformationProject, reason: str):
     project.status = Status.IN_PROGRESS
     project.completed_on = None
     project.save(update_fields=["status", "completed_on", "updated_at"])
-    _event(
+    project_event(
         project,
         Action.REOPEN,
         actor,
@@ -295,15 +298,15 @@ def project_cancel(*, actor, project: TransformationProject, reason: str):
     project.status = Status.CANCELLED
     project.cancel_reason = reason
     project.save(update_fields=["status", "cancel_reason", "updated_at"])
-    _event(project, Action.CANCEL, actor, reason, {"status": [before, Status.CANCELLED]})
+    project_event(project, Action.CANCEL, actor, reason, {"status": [before, Status.CANCELLED]})
     return project
 
 
 def _open_for_milestones(project, actor) -> TransformationProject:
-    project = _locked(project)
+    project = project_locked(project)
     _check_manager(actor, project.enterprise, project.provider)
     if project.status not in (Status.PLANNED, Status.IN_PROGRESS):
-        raise _wrong_state(project, _("修改里程碑"))
+        raise wrong_state(project, _("修改里程碑"))
     return project
 
 
@@ -322,7 +325,7 @@ def milestone_add(
     )
     milestone.full_clean()
     milestone.save()
-    _event(
+    project_event(
         project,
         Action.MILESTONE,
         actor,
@@ -340,7 +343,7 @@ def milestone_done(
     project = _open_for_milestones(milestone.project, actor)
     milestone = ProjectMilestone.objects.select_for_update().get(pk=milestone.pk, project=project)
     if project.status != Status.IN_PROGRESS:
-        raise _wrong_state(project, _("完成里程碑"))
+        raise wrong_state(project, _("完成里程碑"))
     if milestone.done_on is not None:
         raise ValidationError(_("该里程碑已于 %(day)s 完成。") % {"day": milestone.done_on}, code="state")
     milestone.done_on = _today(done_on)
@@ -348,7 +351,9 @@ def milestone_done(
         milestone.note = note.strip()
     milestone.full_clean()
     milestone.save()
-    _event(project, Action.MILESTONE, actor, milestone.title, {"done_on": [None, str(milestone.done_on)]})
+    project_event(
+        project, Action.MILESTONE, actor, milestone.title, {"done_on": [None, str(milestone.done_on)]}
+    )
     return milestone
 
 
@@ -377,9 +382,9 @@ def project_file_store(
         raise PermissionDenied(_("您不能为该项目上传此类附件。"))
     if purpose not in ProjectAttachment.Purpose.values:
         raise ValidationError({"purpose": _("附件用途无效。")})
-    project = _locked(project)
+    project = project_locked(project)
     if project.status not in TransformationProject.OPEN_STATES:
-        raise _wrong_state(project, _("上传附件"))
+        raise wrong_state(project, _("上传附件"))
     if milestone is not None and milestone.project_id != project.pk:
         raise ValidationError({"milestone": _("该里程碑不属于此项目。")})
     if project.attachments.count() >= PROJECT_FILES_MAX:
@@ -396,7 +401,7 @@ def project_file_store(
     upload.seek(0)
     attachment.file.save(f"{uuid.uuid4().hex}{kind.extension}", upload, save=False)
     attachment.save()
-    _event(
+    project_event(
         project, Action.MILESTONE if milestone else Action.EDIT, actor, attachment.name,
         {"attachment": [None, f"{attachment.get_purpose_display()}: {attachment.name}"]},
     )  # fmt: skip
