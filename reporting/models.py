@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import EVERYTHING, InRegion, OfOrganisation, ScopedQuerySet, ScopeRule, Where
+from core.files import private_storage
 from core.jobs import Job
 
 ZERO = Decimal("0")
@@ -225,6 +226,11 @@ class ProgrammeTarget(models.Model):
         COMMISSIONERS = "commissioners_active", _("在岗数字专员")
         PROVIDERS = "providers_admitted", _("入库服务商")
         SOLUTIONS = "solutions_published", _("已发布解决方案")
+        #: From the derived figures (``reporting.services.derive``), not live counts; the two
+        #: rates are percentages (``100`` = every enterprise above designated size diagnosed).
+        DIAGNOSIS_COVERAGE = "diagnosis_coverage", _("规上企业诊断覆盖率（%）")
+        TRANSFORMING = "ent_transforming", _("开展数字化改造企业数")
+        PLATFORM_PENETRATION = "platform_penetration", _("工业互联网平台普及率（%）")
 
     indicator = models.CharField(_("指标"), max_length=30, choices=Indicator.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -498,3 +504,31 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _bulletin_path(instance, filename: str) -> str:
+    return f"bulletins/{instance.bulletin_id}/{filename}"
+
+
+class BulletinRender(Job):
+    """The PDF of a published bulletin, rendered once in the background (``core.jobs`` status row)
+    from its frozen snapshot by ``reporting.services.bulletin_pdf``: the file, its pages and what
+    rendered it. A draft's PDF is a preview rendered on request and never stored."""
+
+    bulletin = models.OneToOneField(Bulletin, on_delete=models.CASCADE, related_name="render")
+    file = models.FileField(
+        _("文件"), upload_to=_bulletin_path, storage=private_storage, blank=True, max_length=200
+    )
+    pages = models.PositiveSmallIntegerField(_("页数"), null=True, blank=True)
+    renderer = models.CharField(_("渲染程序"), max_length=60, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    #: As the bulletin: the province all, city and county officers the published ones' (all are).
+    scope = ScopeRule(all=EVERYTHING, region=Where(bulletin__status="published"))
+
+    class Meta:
+        verbose_name = _("通报 PDF")
+        verbose_name_plural = _("通报 PDF")
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id} ({self.status})"

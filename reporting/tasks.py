@@ -24,3 +24,12 @@ def derive_figures(period: str) -> str:
     from reporting.services import derive
 
     return derive.derivation_run(period=period).status
+
+
+@shared_task(name="reporting.tasks.render_bulletin", acks_late=True, reject_on_worker_lost=True)
+def render_bulletin(render_id: int) -> str | None:
+    """Render a published bulletin's PDF (``reporting.services.bulletin_pdf``); returns the row's status."""
+    from reporting.services import bulletin_pdf
+
+    render = bulletin_pdf.bulletin_render_run(render_id=render_id)
+    return render.status if render else None

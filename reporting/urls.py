@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting.views import bulletins, evaluation, stats, targets
+from reporting.views import bulletins, dashboard, evaluation, layouts, stats, targets
 
 app_name = "reporting"
 
@@ -15,9 +15,14 @@ urlpatterns = [
     ),
     path("my-evaluation/", evaluation.my_evaluation, name="my_evaluation"),
     path("targets/", targets.targets, name="targets"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("dashboard/<slug:region>/", dashboard.dashboard_view, name="dashboard_region"),
     path("stats/", stats.stats_tables, name="stats_tables"),
     path("stats/load/", stats.stats_load, name="stats_load"),
+    # before stats/tables/<code>/, so "new" is never taken for a table's code (it is reserved)
+    path("stats/tables/new/", layouts.layout_create, name="stats_layout_create"),
     path("stats/tables/<slug:code>/", stats.stats_table, name="stats_table"),
+    path("stats/tables/<slug:code>/edit/", layouts.layout_edit, name="stats_layout_edit"),
     path("stats/reviews/", stats.stats_reviews, name="stats_reviews"),
     path("stats/entry/", stats.stats_entry, name="stats_entry"),
     path("bulletins/", bulletins.bulletin_list, name="bulletin_list"),

@@ -381,7 +381,10 @@ CELERY_TASK_ACKS_LATE = True
 # only REPORT_QUEUE (README: "More machines").
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 REPORT_QUEUE = os.environ.get("REPORT_QUEUE", "render")
-CELERY_TASK_ROUTES = {"diagnosis.tasks.render_report": {"queue": REPORT_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "diagnosis.tasks.render_report": {"queue": REPORT_QUEUE},
+    "reporting.tasks.render_bulletin": {"queue": REPORT_QUEUE},
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60

@@ -3,7 +3,8 @@
 - ``stats/values/``: stored values the user's region holds (the province: all; city and county
   officers: their region and below; anyone else: none), filtered by ``?indicator=<code>``,
   ``?region=<code>`` (that region and below), ``?period=<code>``; exact decimal strings.
-  ``?download=csv`` downloads the same rows (``format`` is DRF's own parameter).
+  ``?download=csv|xlsx`` downloads the same rows, and a computed table (``format`` is DRF's own
+  parameter).
 - ``stats/tables/``: the table layouts; ``stats/tables/{code}/?period=`` the computed table in
   the JSON of ``stats_table`` (rows outside the user's region left out; no rows for non-officers).
 """
@@ -16,7 +17,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from core.files import attachment_response
 from core.pagination import KeysetPagination
-from core.tabular import CONTENT_TYPES, write_csv
+from core.tabular import CONTENT_TYPES, write_table
 from reporting.models import IndicatorValue, StatsTable
 from reporting.selectors.stats import region_prefix, table_compute
 from reporting.stats.periods import parse_period
@@ -61,7 +62,7 @@ class ValuePagination(KeysetPagination):
         summary=_("指标数值"),
         parameters=[
             OpenApiParameter("indicator", str), OpenApiParameter("region", str), OpenApiParameter("period", str),
-            OpenApiParameter("download", str, enum=["csv"]),
+            OpenApiParameter("download", str, enum=["csv", "xlsx"]),
         ],
     )
 )  # fmt: skip
@@ -91,13 +92,14 @@ class IndicatorValueViewSet(GenericViewSet):
 
     def list(self, request):
         qs = self.get_queryset()
-        if request.query_params.get("download") == "csv":
+        download = request.query_params.get("download")
+        if download in ("csv", "xlsx"):
             rows = [
                 [v.indicator.code, v.region.code, v.period, format(v.value.normalize(), "f"), v.source]
                 for v in qs[:100000]
             ]
-            content = write_csv(rows, ["indicator", "region", "period", "value", "source"])
-            return attachment_response(content, "values.csv", CONTENT_TYPES["csv"])
+            content = write_table(download, rows, ["indicator", "region", "period", "value", "source"])
+            return attachment_response(content, f"values.{download}", CONTENT_TYPES[download])
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ValueSerializer(page, many=True).data)
 
@@ -122,7 +124,8 @@ class ComputedTableSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary=_("统计表")),
     retrieve=extend_schema(
-        tags=[TAG], summary=_("计算统计表"), parameters=[OpenApiParameter("period", str)],
+        tags=[TAG], summary=_("计算统计表"),
+        parameters=[OpenApiParameter("period", str), OpenApiParameter("download", str, enum=["csv", "xlsx"])],
         responses={200: ComputedTableSerializer},
     ),
 )  # fmt: skip
@@ -150,6 +153,13 @@ class StatsTableViewSet(GenericViewSet):
         table = table_compute(code=code, period=period, actor=request.user)
         if region_prefix(request.user) is None:
             table["rows"], table["rank"] = [], []
+        download = request.query_params.get("download")
+        if download in ("csv", "xlsx"):
+            rows = [[row["region"], row["label"], *row["cells"]] for row in table["rows"]]
+            content = write_table(download, rows, ["region", "label", *table["columns"]])
+            return attachment_response(
+                content, f"{table['code']}-{table['period']}.{download}", CONTENT_TYPES[download]
+            )
         return Response(table)
 
 

@@ -10,12 +10,17 @@ Contract:
 - ``table_compute(code, period=None, actor=None)`` is the table of ``StatsTable`` ``code``
   (``Http404`` when there is none) in the JSON shape of ``reporting.stats.tables.compute``. With
   ``actor``, rows outside the actor's region are left out and only values inside it are read (a
-  city officer gets their city, or their counties); a fixed number of queries.
+  city officer gets their city, or their counties); a fixed number of queries. ``with_values``
+  adds each row's unformatted values (``reporting.stats.tables.compute``).
+- ``layout_compute(layout, period=None, actor=None, with_values=False)`` is the same for a layout
+  dict that need not be stored (a layout being edited, previewed before it is saved); ``layout``
+  must have passed ``reporting.stats.tables.check_layout``. ``table_compute`` is this applied to
+  the stored layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.http import Http404
@@ -40,16 +45,18 @@ def _region_tree():
 
 def value_resolver(codes: Iterable[str], periods: Iterable[str], actor=None):
     codes, periods = set(codes), set(periods)
-    aggregation = dict(Indicator.objects.filter(code__in=codes).values_list("code", "aggregation"))
     stored = IndicatorValue.objects.filter(indicator__code__in=codes, period__in=periods)
     if actor is not None:
         stored = IndicatorValue.objects.visible_to(actor).filter(pk__in=stored.values("pk"))
     own: dict[tuple[str, str, str], Decimal] = {}
     first: dict[str, int] = {}
-    for code, region, period, value, pk in stored.values_list(
-        "indicator__code", "region__code", "period", "value", "pk"
+    # an indicator without a stored value has nothing to aggregate: its aggregation comes with its values
+    aggregation: dict[str, str] = {}
+    for code, how, region, period, value, pk in stored.values_list(
+        "indicator__code", "indicator__aggregation", "region__code", "period", "value", "pk"
     ).order_by("pk"):
         own[(code, region, period)] = value
+        aggregation[code] = how
         first.setdefault(region, pk)
     _rows, children = _region_tree()
     cache: dict[tuple[str, str, str], Decimal | None] = {}
@@ -80,11 +87,16 @@ def _layout_codes(layout) -> set[str]:
     return codes
 
 
-def table_compute(*, code: str, period: str | None = None, actor=None) -> dict:
+def table_compute(*, code: str, period: str | None = None, actor=None, with_values: bool = False) -> dict:
     table = StatsTable.objects.filter(code=code).first()
     if table is None:
         raise Http404
-    layout = table.layout
+    return layout_compute(layout=table.layout, period=period, actor=actor, with_values=with_values)
+
+
+def layout_compute(
+    *, layout: Mapping, period: str | None = None, actor=None, with_values: bool = False
+) -> dict:
     period = parse_period(period or layout["period"])[0]
     periods = {period}
     if layout.get("base_period"):
@@ -97,7 +109,7 @@ def table_compute(*, code: str, period: str | None = None, actor=None) -> dict:
         for c, short, level, order, _parent, path in rows
         if prefix is not None and path.startswith(prefix)
     ]
-    return compute(layout, regions, value, period=period, tie_order=tie_order)
+    return compute(layout, regions, value, period=period, tie_order=tie_order, with_values=with_values)
 
 
 def region_prefix(actor) -> str | None:

@@ -28,6 +28,16 @@ class TargetRow:
     is_anchor: bool
 
 
+#: The targets counted live from the registers (the others come from the derived figures: see
+#: ``reporting.selectors.dashboard``).
+LIVE_INDICATORS = (
+    ProgrammeTarget.Indicator.CLINICS,
+    ProgrammeTarget.Indicator.COMMISSIONERS,
+    ProgrammeTarget.Indicator.PROVIDERS,
+    ProgrammeTarget.Indicator.SOLUTIONS,
+)
+
+
 def targets_anchor(actor) -> Region | None:
     """The region whose figures ``actor`` may see: the province for province officers and
     administrators, their city or county for city and county officers; None for anyone else."""
@@ -40,7 +50,9 @@ def targets_anchor(actor) -> Region | None:
 
 def target_years() -> list[int]:
     """The years for which the plan sets targets, ascending."""
-    return sorted(set(ProgrammeTarget.objects.values_list("year", flat=True)))
+    return sorted(
+        set(ProgrammeTarget.objects.filter(indicator__in=LIVE_INDICATORS).values_list("year", flat=True))
+    )
 
 
 def target_year_choices(*, this_year: int, with_targets: list[int]) -> list[int]:
@@ -49,7 +61,7 @@ def target_year_choices(*, this_year: int, with_targets: list[int]) -> list[int]
     return sorted({this_year, *with_targets}, reverse=True)
 
 
-def _counts_by_path(anchor: Region) -> dict[str, dict[str, int]]:
+def live_counts_by_path(anchor: Region) -> dict[str, dict[str, int]]:
     """{indicator: {region path: count}} for the anchor's subtree, one grouped query each."""
     Indicator = ProgrammeTarget.Indicator
     querysets = {
@@ -86,17 +98,17 @@ def targets_table(*, actor, year: int) -> list[TargetRow] | None:
         regions += list(Region.objects.filter(parent=anchor).order_by("sort_order", "code"))
     elif anchor.level in (Region.Level.CITY, Region.Level.ZONE):
         regions += list(Region.objects.filter(parent=anchor).order_by("sort_order", "code"))
-    counts = _counts_by_path(anchor)
+    counts = live_counts_by_path(anchor)
     targets = {
         (row["indicator"], row["region_id"]): row["target"]
-        for row in ProgrammeTarget.objects.filter(year=year, region__in=[r.pk for r in regions]).values(
-            "indicator", "region_id", "target"
-        )
+        for row in ProgrammeTarget.objects.filter(
+            year=year, region__in=[r.pk for r in regions], indicator__in=LIVE_INDICATORS
+        ).values("indicator", "region_id", "target")
     }
     rows = []
     for region in regions:
         cells = []
-        for code in ProgrammeTarget.Indicator.values:
+        for code in LIVE_INDICATORS:
             n = sum(v for path, v in counts[code].items() if path and path.startswith(region.path))
             target = targets.get((code, region.pk))
             percent = fmt(Decimal(n) * 100 / target) + "%" if target else "—"

@@ -5,9 +5,13 @@ Contract:
   least one) and the text. ``ValidationError`` names a bad period or an unknown table.
 - ``bulletin_content(bulletin)``: the snapshot of a published bulletin, or for a draft the same
   shape computed now: ``{"title", "period", "text", "tables": [table JSON + "sentences"]}`` (the
-  province's full tables, whoever reads).
+  province's full tables, whoever reads), and ``"charts"``: a bar by region of each table's first
+  ranked column, a map of the first city table's, the province's diagnoses per month of the
+  period and its level distribution at the period's end against a year earlier (charts with
+  nothing to draw are left out; the shapes of ``reporting.selectors.dashboard``).
 - ``bulletin_publish``: province officers, drafts only; stores ``bulletin_content`` as the
-  snapshot and the time — a published bulletin never changes (publishing again is refused).
+  snapshot and the time — a published bulletin never changes (publishing again is refused) — and
+  schedules its PDF (``BulletinRender``, rendered from the snapshot by a worker).
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_province
-from reporting.models import Bulletin, StatsTable
-from reporting.selectors.stats import table_compute
-from reporting.stats.periods import parse_period
+from regions.models import Region
+from reporting.models import Bulletin, BulletinRender, StatsTable
+from reporting.selectors.dashboard import LEVEL_CODES, chart_has_data, levels_chart, month_shift, trend_chart
+from reporting.selectors.stats import table_compute, value_resolver
+from reporting.stats.periods import parse_period, period_bounds
 from reporting.stats.tables import rank_sentence
 
 
@@ -52,11 +58,11 @@ def bulletin_content(bulletin: Bulletin) -> dict:
     if bulletin.snapshot is not None:
         return bulletin.snapshot
     layouts = {t.code: t.layout for t in StatsTable.objects.filter(code__in=bulletin.tables)}
-    tables = []
+    tables, charts = [], []
     for code in bulletin.tables:
         if code not in layouts:
             continue
-        table = table_compute(code=code, period=bulletin.period)
+        table = table_compute(code=code, period=bulletin.period, with_values=True)
         specs = layouts[code].get("rank") or []
         table["sentences"] = [
             s
@@ -65,8 +71,65 @@ def bulletin_content(bulletin: Bulletin) -> dict:
             )
             if s
         ]
+        charts += _table_charts(table, layouts[code], first_map=not any(c["kind"] == "map" for c in charts))
+        for row in table["rows"]:
+            del row["values"]
         tables.append(table)
-    return {"title": bulletin.title, "period": bulletin.period, "text": bulletin.text, "tables": tables}
+    charts += _casework_charts(bulletin.period)
+    return {
+        "title": bulletin.title,
+        "period": bulletin.period,
+        "text": bulletin.text,
+        "tables": tables,
+        "charts": [chart for chart in charts if chart_has_data(chart)],
+    }
+
+
+def _table_charts(table: dict, layout: dict, *, first_map: bool) -> list[dict]:
+    """A bar by region of each table's first ranked column, and the map of it when the rows are
+    the cities (only for the first such table)."""
+    specs = layout.get("rank") or []
+    if not specs:
+        return []
+    index = specs[0]["column"]
+    rows = [row for row in table["rows"] if row["region"] != layout.get("total")]
+    title = f"{table['title']}：{table['columns'][index]}"
+    charts = [
+        {
+            "kind": "bar",
+            "key": f"{table['code']}-bar",
+            "title": title,
+            "unit": specs[0].get("unit", ""),
+            "items": [[row["label"], row["values"][index]] for row in rows],
+        }
+    ]
+    if first_map and layout.get("rows") == "level:city":
+        charts.append(
+            {
+                "kind": "map",
+                "key": f"{table['code']}-map",
+                "title": title,
+                "unit": specs[0].get("unit", ""),
+                "values": {row["region"]: row["values"][index] for row in rows},
+            }
+        )
+    return charts
+
+
+def _casework_charts(period: str) -> list[dict]:
+    """The province's diagnoses per month of the period, and its level distribution at the
+    period's last month against a year earlier, from the derived figures."""
+    first, last = period_bounds(period)
+    months, month = [], first.strftime("%Y%m")
+    while month <= last.strftime("%Y%m"):
+        months.append(month)
+        month = month_shift(month, 1)
+    end, year_before = months[-1], month_shift(months[-1], -12)
+    province = Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True).first()
+    if province is None:
+        return []
+    value, _tie = value_resolver([*LEVEL_CODES, "diagnoses_issued"], [*months, year_before], None)
+    return [trend_chart(value, province, months), levels_chart(value, province, [year_before, end])]
 
 
 @transaction.atomic
@@ -83,4 +146,6 @@ def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
     bulletin.status = Bulletin.Status.PUBLISHED
     bulletin.published_at = timezone.now()
     bulletin.save(update_fields=["snapshot", "status", "published_at"])
+    render, _created = BulletinRender.objects.get_or_create(bulletin=bulletin)
+    render.schedule()  # the PDF is rendered once, in the background, from the snapshot
     return bulletin

@@ -6,6 +6,7 @@ stored, so a region's value is always its counties' total.
 
 - **Stocks** at the period's end (or now, for the period under way): enterprises on file, above
   designated size, on the cloud, certified (两化融合), on an industrial-internet platform; the
+  enterprises above designated size with an issued diagnosis (``ent_above_diagnosed``); the
   level distribution ``level_0``…``level_4``, ``score_sum`` and ``ent_scored`` of every
   enterprise's latest issued diagnosis by then (the average score is ``score_sum / ent_scored`` in
   a layout); enterprises transforming (a project started by then and not cancelled).
@@ -56,6 +57,7 @@ DERIVED = {
     "ent_visited": ("走访企业数", "家"),
     "diagnoses_issued": ("出具诊断书数", "份"),
     "ent_diagnosed": ("诊断企业数", "家"),
+    "ent_above_diagnosed": ("已诊断规上企业数", "家"),
     "level_0": ("未达一级企业数", "家"),
     "level_1": ("一级企业数", "家"),
     "level_2": ("二级企业数", "家"),
@@ -153,6 +155,7 @@ def compute_period(code: str, now: datetime.datetime | None = None) -> dict[str,
     figures |= _grouped(
         current, "enterprise__county",
         ent_scored=Count("enterprise", distinct=True), score_sum=Sum("total_score"),
+        ent_above_diagnosed=Count("enterprise", distinct=True, filter=Q(enterprise__above_designated_size=True)),
         **{f"level_{n}": Count("enterprise", distinct=True, filter=Q(level=n)) for n in range(5)},
     )  # fmt: skip
     projects = TransformationProject.objects.all()

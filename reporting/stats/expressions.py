@@ -12,14 +12,17 @@ Contract:
   says what was expected there.
 - ``Expression.evaluate(lookup, region, total_region)`` computes with ``Decimal`` only.
   ``lookup(code, region, base)`` returns the value or ``None``; a missing operand or a division
-  by zero makes the whole result ``None`` (a missing cell). Nothing is rounded here.
+  by zero makes the whole result ``None`` (a missing cell). Nothing is rounded here: sums and
+  products are exact (``PRECISION`` significant digits), a quotient is cut at 60 digits.
+- An expression longer than ``MAX_LENGTH`` characters, or nested deeper than the parser can
+  follow, is an ``ExpressionError`` too, never a crash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
@@ -48,6 +51,12 @@ NUMBER: /\d+(\.\d+)?/
 """
 
 Lookup = Callable[[str, str, bool], Decimal | None]
+#: The longest expression accepted (a bulletin's cells need a few dozen characters): a bound on
+#: the parse tree's depth, so no expression can exhaust the stack.
+MAX_LENGTH = 500
+#: Significant digits of the arithmetic: stored figures have up to 30 (20 before the point, 10
+#: after), so sums and products of them stay exact; only a quotient is ever cut, at 60 digits.
+PRECISION = 60
 
 
 class ExpressionError(ValueError):
@@ -183,7 +192,9 @@ class Expression:
             except InvalidOperation:
                 return None
 
-        return run(self.tree, region)
+        with localcontext() as context:
+            context.prec = PRECISION
+            return run(self.tree, region)
 
 
 def parse(text: str) -> Expression:
@@ -191,8 +202,12 @@ def parse(text: str) -> Expression:
     text = str(text or "")
     if not text.strip():
         raise ExpressionError("the expression is empty", 1)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH + 1)
     try:
         tree = _Tree().transform(_parser().parse(text))
+    except RecursionError:
+        raise ExpressionError("the expression is nested too deeply", 1) from None
     except UnexpectedInput as exc:
         raise _describe(exc, text) from None
     except VisitError as exc:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from reporting.stats.expressions import Expression, ExpressionError, parse
 from reporting.stats.periods import parse_period
@@ -43,6 +43,10 @@ class RegionRow:
     sort_order: int
 
 
+#: Table codes that would collide with the statistics pages' own URLs (``stats/tables/new/``).
+RESERVED_CODES = frozenset({"new"})
+
+
 def _problem(where: str, message: str) -> str:
     return f"{where}: {message}"
 
@@ -56,6 +60,8 @@ def check_layout(layout: Mapping, known_codes: Iterable[str]) -> list[str]:
     for field in ("code", "title", "period", "rows", "columns"):
         if field not in layout:
             problems.append(_problem(field, "missing"))
+    if layout.get("code") in RESERVED_CODES:
+        problems.append(_problem("code", f"{layout['code']!r} is reserved"))
     for field in ("period", "base_period"):
         if layout.get(field) is not None:
             try:
@@ -123,13 +129,16 @@ def format_value(value: Decimal | None, fmt: str, missing: str = "/") -> str:
     """A value as the bulletin prints it (see the module); ``missing`` for ``None``."""
     if value is None:
         return missing
-    if fmt == "int":
-        return str(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if fmt.startswith("percent:"):
-        digits = int(fmt.split(":", 1)[1])
-        scaled = (value * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        return f"{scaled:f}%"
-    text = format(value.normalize(), "f")
+    with localcontext() as context:
+        # enough digits for the whole part ×100 and the decimals: any value rounds without an error
+        context.prec = max(60, value.adjusted() + 16)
+        if fmt == "int":
+            return str(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if fmt.startswith("percent:"):
+            digits = int(fmt.split(":", 1)[1])
+            scaled = (value * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+            return f"{scaled:f}%"
+        text = format(value.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
 
@@ -162,8 +171,12 @@ def compute(
     *,
     period: str | None = None,
     tie_order: Mapping[str, int] | None = None,
+    with_values: bool = False,
 ) -> dict:
-    """The table of ``layout`` for ``period`` (default: the layout's); see the module."""
+    """The table of ``layout`` for ``period`` (default: the layout's); see the module.
+
+    ``with_values`` adds to each row ``"values"``: every column's own value before formatting, as
+    an exact decimal string (``None`` when missing) — what charts are drawn from."""
     period = parse_period(period or layout["period"])[0]
     base = parse_period(layout["base_period"])[0] if layout.get("base_period") else None
     missing = str(layout.get("missing", "/"))
@@ -194,7 +207,10 @@ def compute(
                 text = PLACEHOLDER.sub(lambda m, pieces=pieces: pieces[int(m.group(1))], column.template)
             cells.append(text)
         raw[row.code] = (values, cells)
-        out_rows.append({"region": row.code, "label": row.short_name, "cells": cells})
+        out_row = {"region": row.code, "label": row.short_name, "cells": cells}
+        if with_values:
+            out_row["values"] = [None if v is None else format_value(v, "decimal") for v in values]
+        out_rows.append(out_row)
     position = dict(tie_order or {})
     row_index = {row.code: index for index, row in enumerate(rows)}
     ranks = []

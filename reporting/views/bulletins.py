@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_province
-from core.files import attachment_response
+from core.files import attachment_response, serve_private
+from core.jobs import JobStatus
 from core.tabular import CONTENT_TYPES, Sheet, write_sheets
 from reporting.models import Bulletin, StatsTable
+from reporting.services.bulletin_pdf import (
+    bulletin_filename,
+    bulletin_pdf,
+    bulletin_render_request,
+    chart_svg,
+)
 from reporting.services.bulletins import bulletin_content, bulletin_create, bulletin_publish
 from reporting.views.stats import officers_only
 
@@ -66,7 +73,8 @@ def bulletin_list(request):
 
 @login_required
 def bulletin_detail(request, pk: int):
-    """``?format=json|xlsx`` downloads it."""
+    """``?format=json|xlsx|pdf`` downloads it: a draft's PDF is a preview rendered now; a
+    published bulletin's is the file its render job stored (until then the page says so)."""
     officers_only(request)
     bulletin = _get(request, pk)
     content = bulletin_content(bulletin)
@@ -75,6 +83,8 @@ def bulletin_detail(request, pk: int):
     if file_format == "json":
         data = json.dumps(content, ensure_ascii=False, indent=1).encode()
         return attachment_response(data, f"{name}.json", "application/json")
+    if file_format == "pdf":
+        return _pdf(request, bulletin, name)
     if file_format == "xlsx":
         sheets = [
             Sheet(
@@ -93,9 +103,25 @@ def bulletin_detail(request, pk: int):
         {
             "bulletin": bulletin,
             "content": content,
+            "charts": [
+                {"key": c["key"], "title": c["title"], "svg": chart_svg(c)}
+                for c in content.get("charts") or []
+            ],
             "can_publish": is_province(request.user) and bulletin.status == "draft",
+            "render": bulletin_render_request(bulletin),
         },
     )
+
+
+def _pdf(request, bulletin: Bulletin, name: str):
+    if bulletin.status != Bulletin.Status.PUBLISHED:
+        rendered = bulletin_pdf(bulletin)
+        return attachment_response(rendered.pdf, bulletin_filename(bulletin), "application/pdf")
+    render = bulletin_render_request(bulletin)
+    if render.status == JobStatus.DONE and render.file:
+        return serve_private(request, render.file, bulletin_filename(bulletin))
+    messages.info(request, _("通报 PDF 正在生成，请稍后再下载。"))
+    return redirect("reporting:bulletin_detail", pk=bulletin.pk)
 
 
 @login_required

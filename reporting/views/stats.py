@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import is_province
 from core.files import attachment_response
 from core.tabular import CONTENT_TYPES, write_table
 from reporting.models import StatsTable
@@ -34,7 +35,11 @@ def _list_page(request, problems=None, status=200):
     return render(
         request,
         "reporting/stats_tables.html",
-        {"tables": StatsTable.objects.order_by("code"), "problems": problems or []},
+        {
+            "tables": StatsTable.objects.order_by("code"),
+            "problems": problems or [],
+            "can_edit_layouts": is_province(request.user),
+        },
         status=status,
     )
 
@@ -73,7 +78,13 @@ def stats_table(request, code: str):
     return render(
         request,
         "reporting/stats_table.html",
-        {"table": table, "result": result, "period": period, "sentences": [s for s in sentences if s]},
+        {
+            "table": table,
+            "result": result,
+            "period": period,
+            "sentences": [s for s in sentences if s],
+            "can_edit_layouts": is_province(request.user),
+        },
     )
 
 

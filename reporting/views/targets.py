@@ -5,7 +5,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from reporting.models import ProgrammeTarget
 from reporting.selectors import targets as selectors
 
 
@@ -36,6 +35,6 @@ def targets(request):
             "years": years,
             "has_targets": year in with_targets,
             "rows": rows,
-            "indicators": ProgrammeTarget.Indicator.choices,
+            "indicators": [(code, code.label) for code in selectors.LIVE_INDICATORS],
         },
     )

@@ -28,12 +28,14 @@ PAGES = {
         "/enterprises/import/help/", "/providers/pool/", "/providers/pool/applications/", "/providers/solutions/",
         "/providers/solutions/reviews/", "/providers/clinics/", "/providers/commissioners/",
         "/reporting/providers/league/", "/reporting/targets/", "/enterprises/projects/",
-        "/enterprises/projects/outcome/", "/enterprises/vouchers/", "/reporting/stats/",
+        "/enterprises/projects/outcome/", "/enterprises/vouchers/", "/reporting/stats/", "/reporting/dashboard/",
+        "/reporting/stats/tables/new/",
     ]),
-    "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/"]),
+    "city_officer": ("nc_city", ["/", "/enterprises/", "/providers/clinics/", "/reporting/targets/", "/reporting/dashboard/"]),
     "county_officer": ("dh_county", [
         "/", "/enterprises/", "/enterprises/assign/", "/providers/commissioners/", "/enterprises/corrections/",
         "/enterprises/requests/", "/enterprises/follow-ups/overdue/", "/enterprises/reports/batches/",
+        "/reporting/dashboard/",
     ]),
     "commissioner": ("dh_comm", [
         "/", "/enterprises/caseload/", "/enterprises/{ent}/", "/enterprises/{ent}/visits/", "/enterprises/{ent}/visits/new/",
@@ -53,9 +55,9 @@ PAGES = {
 
 #: the home page's panels each role must see
 HOME_PANELS = {
-    "province_officer": {"region", "network"},
-    "city_officer": {"region", "network"},
-    "county_officer": {"region", "network"},
+    "province_officer": {"region", "statistics", "network"},
+    "city_officer": {"region", "statistics", "network"},
+    "county_officer": {"region", "statistics", "network"},
     "commissioner": {"caseload", "revisit"},
     "clinic_staff": {"engaged"},
     "provider_staff": {"engaged", "provider"},

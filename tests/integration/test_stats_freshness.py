@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.jobs import Job
 from diagnosis.models import Visit
 from reporting.models import DerivationRun
+from reporting.selectors.dashboard import dashboard
 from reporting.selectors.stats import value_resolver
 from tests.factories import EnterpriseFactory, make_role_user, region
 from tests.integration.test_job_recovery import TIMEOUT, wait_until
@@ -56,3 +57,8 @@ def test_a_visit_logged_now_is_counted_within_minutes(workers, regions_loaded):
     # the production bound: one sweep interval plus the refresh interval plus this derivation's time
     sweep_every = settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]["schedule"]
     assert sweep_every + 120 + elapsed < timedelta(minutes=5).total_seconds()
+    # and the county officer's dashboard shows it, with the time of that derivation
+    officer = make_role_user("county_officer", username="fresh_officer", region_code="360102")
+    board = dashboard(officer)
+    assert next(h for h in board.headlines if h.key == "visits").value == "1"
+    assert board.as_of == refreshed.finished_at

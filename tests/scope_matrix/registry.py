@@ -119,6 +119,12 @@ def _matrix_table(_value) -> dict:
     return {"code": "matrix_counties"}
 
 
+def _layout_form(code: str) -> dict:
+    """A complete layout form (``reporting.services.layouts``) on the world's indicator."""
+    return {"code": code, "title": "矩阵表样", "period": "2025S1", "rows": "level:county",
+            "columns": "n | matrix_n | int", "rank": "1 | 3 | 矩阵指标 | 家"}  # fmt: skip
+
+
 def _milestone(m) -> dict:
     return {"pk": m.project_id, "milestone_id": m.pk}
 
@@ -549,6 +555,14 @@ ROUTES: list[Route] = [
     page("reporting:provider_evaluation", kind="evaluated_provider", kwargs=lambda p: {"provider_id": p.pk}),
     page("reporting:my_evaluation", allowed=STAFF, denied=404),
     page("reporting:targets", allowed=OFFICERS, denied=404),
+    page("reporting:dashboard", allowed=OFFICERS, denied=404),
+    page(
+        "reporting:dashboard_region",
+        kind="stats_region",
+        allowed=OFFICERS,
+        denied=404,
+        kwargs=lambda r: {"region": r.code},
+    ),  # fmt: skip
     # statistics: a county table holding a 东湖 value (in) and a 浔阳 value (out)
     page("reporting:stats_tables", allowed=OFFICERS, denied=404),
     page("reporting:stats_entry", allowed=OFFICERS, denied=404),
@@ -561,6 +575,14 @@ ROUTES: list[Route] = [
     page(
         "reporting:bulletin_detail", kind="bulletin", allowed=OFFICERS, denied=404, query={"format": "xlsx"}
     ),
+    page(
+        "reporting:bulletin_detail",
+        kind="bulletin",
+        allowed=OFFICERS,
+        denied=404,
+        ok={"in": 302, "out": 200},
+        query={"format": "pdf"},
+    ),  # published: its PDF is being rendered (the job rings on commit), so back to the page; the draft's preview
     page(
         "reporting:bulletin_publish",
         "POST",
@@ -614,6 +636,37 @@ ROUTES: list[Route] = [
         kwargs=_matrix_table,
         query={"format": "csv"},
     ),  # fmt: skip
+    # table layouts: the province writes them (others: 404); any table's layout may be edited.
+    # The edit URL holds the table's code, which is also its marker, so any answer echoes it (the
+    # language switch's ``next``): ``rows`` checks that the page shows the table, not that a 404 hides it.
+    # ``rows`` takes GET only, so the POST is walked, as the table page is, on the values' county table.
+    page("reporting:stats_layout_create", allowed=PROVINCE_ROLES, denied=404),
+    page(
+        "reporting:stats_layout_create",
+        "POST",
+        allowed=PROVINCE_ROLES,
+        denied=404,
+        ok=302,
+        data=_layout_form("matrix_new"),
+    ),
+    page(
+        "reporting:stats_layout_edit",
+        kind="stats_table",
+        rows=True,
+        allowed=PROVINCE_ROLES,
+        denied=404,
+        kwargs=lambda t: {"code": t.code},
+    ),
+    page(
+        "reporting:stats_layout_edit",
+        "POST",
+        kind="stats_value",
+        allowed=PROVINCE_ROLES,
+        denied=404,
+        ok=302,
+        kwargs=_matrix_table,
+        data=_layout_form("matrix_counties"),
+    ),  # the county table of the values (as reporting:stats_table): saved by the province only
     # --- API: accounts and regions -------------------------------------------------------------------
     api("api-token", "POST", ok=400, allowed=EVERYONE, data={}),  # no credentials: 400, never 500
     api("api-me"),

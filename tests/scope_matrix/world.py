@@ -121,6 +121,8 @@ VISIBLE: dict[str, tuple[frozenset, frozenset]] = {
     "stats_review": (OFFICERS, PROVINCE_ROLES),
     # a published bulletin (every officer) vs a draft (the province)
     "bulletin": (OFFICERS, PROVINCE_ROLES),
+    # the dashboard of 东湖 (its officers up to the province) vs of 浔阳 (the province)
+    "stats_region": (OFFICERS, PROVINCE_ROLES),
 }
 
 
@@ -484,6 +486,13 @@ def build_scope_world() -> ScopeWorld:
     )  # fmt: skip
     draft = Bulletin.objects.create(title="矩阵草稿通报", period="2025S1", tables=["matrix_cities"])
     put("bulletin", published, draft, published.title, draft.title)
+    put(
+        "stats_region",
+        region(IN_COUNTY),
+        region(OUT_COUNTY),
+        f'data-dashboard-region="{IN_COUNTY}"',
+        f'data-dashboard-region="{OUT_COUNTY}"',
+    )
 
     # evaluations of both admitted providers for PERIOD
     evaluation_run(period=PERIOD)

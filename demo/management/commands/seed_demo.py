@@ -10,6 +10,7 @@ from demo.enterprises import DEMO_PASSWORD, seed_demo
 from demo.portal import seed_portal
 from demo.projects import seed_projects
 from demo.services import reset_activity, seed_services
+from demo.stats import seed_stats
 
 
 class Command(BaseCommand):
@@ -33,7 +34,16 @@ class Command(BaseCommand):
         projects = seed_projects()
         # The evaluation lives in reporting, which casework must not import: call it by command name.
         call_command("evaluate_providers", last=2, stdout=self.stdout)
+        stats = seed_stats()
         elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"统计演示数据 / statistics: 近 {stats.months_derived} 个月的派生指标 {stats.values_derived} 个"
+                + ("，导入 2022 年上半年通报数据包" if stats.package_loaded else "")
+                + (f"，通报 {stats.bulletins_created} 份" if stats.bulletins_created else "")
+                + "。"
+            )
+        )
         if services.changed:
             self.stdout.write(
                 self.style.SUCCESS(
