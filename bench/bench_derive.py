@@ -13,7 +13,10 @@ this process (medians of ``--repeat`` runs):
 - **derive_month(month)**: what the job runs after one new visit: the month and its quarter, half
   and year to date (the year reads every visit of the year);
 - **table from stored values**: ``table_compute`` of a county table over three derived indicators
-  (aim: under 50 ms).
+  (aim: under 50 ms);
+- **the province's dashboard**: ``reporting.selectors.dashboard.dashboard`` — the headlines of
+  five periods, the targets (with the live counts of clinics, commissioners, providers), the
+  twelve-month trend, the level distribution and the cities' bars and map, from stored values.
 """
 
 from __future__ import annotations
@@ -182,6 +185,17 @@ def main() -> int:
     with CaptureQueriesContext(connection) as captured:
         table_compute(code="bench_counties")
     table = timed(lambda: table_compute(code="bench_counties"), args.repeat * 4)
+    from accounts.models import User
+    from regions.models import Region
+    from reporting.selectors.dashboard import dashboard
+
+    officer, _created = User.objects.get_or_create(
+        username="bench_province",
+        defaults={"role": "province_officer", "region": Region.objects.get(level=Region.Level.PROVINCE)},
+    )
+    with CaptureQueriesContext(connection) as board_queries:
+        dashboard(officer)
+    board = timed(lambda: dashboard(officer), args.repeat * 4)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM diagnosis_enterprise")
         n_e = cursor.fetchone()[0]
@@ -191,7 +205,8 @@ def main() -> int:
         "enterprises": n_e, "visits": n_v, "month": month, "baseline_ms": round(base * 1000, 1),
         "derive_period_ms": round(one * 1000, 1), "ratio": round(one / base, 2),
         "derive_month_ms": round(refresh * 1000, 1), "table_ms": round(table * 1000, 2),
-        "table_queries": len(captured.captured_queries),
+        "table_queries": len(captured.captured_queries), "dashboard_ms": round(board * 1000, 2),
+        "dashboard_queries": len(board_queries.captured_queries),
     }  # fmt: skip
     if args.json:
         print(json.dumps(result))
@@ -203,6 +218,9 @@ def main() -> int:
     print(f"{'after one new visit: derive_month(month)':<44}{refresh * 1000:>10.1f}{refresh / base:>12.2f}")
     print(
         f"{'table from stored values (table_compute)':<44}{table * 1000:>10.2f}   ({len(captured.captured_queries)} queries)"
+    )
+    print(
+        f"{'province dashboard (dashboard selector)':<44}{board * 1000:>10.2f}   ({len(board_queries.captured_queries)} queries)"
     )
     return 0
 

@@ -11,7 +11,7 @@
   function options(chart) {
     if (chart.kind === "bar") {
       return {
-        textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 20, bottom: 50, containLabel: true },
+        textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 34, bottom: 50, containLabel: true },
         xAxis: { type: "category", data: chart.items.map(function (i) { return i[0]; }), axisLabel: { interval: 0, rotate: 40 } },
         yAxis: { type: "value", name: chart.unit },
         series: [{ type: "bar", data: chart.items.map(function (i) { return num(i[1]); }), itemStyle: { color: "#1f6feb" },
@@ -20,7 +20,7 @@
     }
     if (chart.kind === "trend") {
       return {
-        textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 20, bottom: 40, containLabel: true },
+        textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 34, bottom: 40, containLabel: true },
         xAxis: { type: "category", data: chart.points.map(function (p) { return p[0]; }) },
         yAxis: { type: "value", name: chart.unit },
         series: [{ type: "line", connectNulls: false, data: chart.points.map(function (p) { return num(p[1]); }),
@@ -45,7 +45,7 @@
       return {
         textStyle: font, tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (isNaN(p.value) ? "/" : p.value + chart.unit); } },
         visualMap: { min: 0, max: Math.max.apply(null, values.concat([1])), calculable: true, left: 0, bottom: 0, inRange: { color: ["#e6f0fb", "#1f6feb"] } },
-        series: [{ type: "map", map: "jiangxi", label: { show: true, fontSize: 10 },
+        series: [{ type: "map", map: "jiangxi", label: { show: true, fontSize: 10 }, layoutCenter: ["55%", "50%"], layoutSize: "98%",
           data: Object.keys(chart.values).map(function (code) { return { name: (chart.names || {})[code] || code, value: num(chart.values[code]) }; }) }]
       };
     }
