@@ -355,6 +355,33 @@ class StatsTable(models.Model):
         return f"{self.code} {self.title}"
 
 
+class StatsTableChange(models.Model):
+    """One change of a table layout: created or edited in the browser, or loaded from a package;
+    ``changes`` is ``{field: [before, after]}`` (``core.history``) over the title and the layout."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        LOAD = "load", _("数据包导入")
+
+    table = models.ForeignKey(StatsTable, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("变更内容"), default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    origin = models.CharField(_("来源说明"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("统计表变更")
+        verbose_name_plural = _("统计表变更")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.table_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
 class DerivationRun(Job):
     """The status row of deriving one month's figures from the casework (``core.jobs``): the month
     and the quarter, half and year containing it (``reporting.services.derive``).

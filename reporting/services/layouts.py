@@ -24,7 +24,8 @@ Contract:
   (lines, line length, expression length), so no input can exhaust the parser. Anyone but a
   province officer or an administrator gets ``PermissionDenied``.
 - ``layout_save(...)`` (same arguments) builds the layout and stores it: a new ``StatsTable``
-  (``expected`` None) or the edited one (``expected`` and ``origin`` untouched). Returns the table.
+  (``expected`` None) or the edited one (``expected`` and ``origin`` untouched), and records the
+  change in the table's history (``reporting.services.table_history``). Returns the table.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_province
 from regions.models import Region
-from reporting.models import Indicator, StatsTable
+from reporting.models import Indicator, StatsTable, StatsTableChange
+from reporting.services.table_history import table_change_record, table_state
 from reporting.stats.expressions import ExpressionError, parse
 from reporting.stats.periods import parse_period
 from reporting.stats.tables import FORMAT, PLACEHOLDER, RESERVED_CODES, ROW_LEVELS, check_layout
@@ -372,13 +374,20 @@ def layout_save(
 ) -> StatsTable:
     layout = layout_build(actor=actor, code=code, title=title, layout_fields=layout_fields, table=table)
     if table is None:
-        table = StatsTable(code=layout["code"], expected=None)
+        table, before = StatsTable(code=layout["code"], expected=None), None
     else:
         table = StatsTable.objects.select_for_update().get(pk=table.pk)
+        before = table_state(table)
     table.title = layout["title"]
     table.layout = layout
     table.full_clean()
     table.save()
+    table_change_record(
+        table=table,
+        before=before,
+        actor=actor,
+        action=StatsTableChange.Action.CREATE if before is None else StatsTableChange.Action.UPDATE,
+    )
     return table
 
 

@@ -32,7 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from regions.models import Region
-from reporting.models import FIGURE, Indicator, IndicatorValue, StatsTable
+from reporting.models import FIGURE, Indicator, IndicatorValue, StatsTable, StatsTableChange
+from reporting.services.table_history import table_change_record, table_state
 from reporting.stats.periods import parse_period
 from reporting.stats.tables import check_layout
 
@@ -295,7 +296,9 @@ def package_load(source, *, actor=None, origin: str = "") -> LoadResult:
     )
     result.values = len(keys)
     for code, layout in parsed["tables"].items():
-        StatsTable.objects.update_or_create(
+        existing = StatsTable.objects.select_for_update().filter(code=code).first()
+        before = table_state(existing) if existing else None
+        table, _created = StatsTable.objects.update_or_create(
             code=code,
             defaults={
                 "title": layout["title"],
@@ -303,6 +306,9 @@ def package_load(source, *, actor=None, origin: str = "") -> LoadResult:
                 "expected": parsed["expected"].get(code),
                 "origin": origin[:200],
             },
+        )
+        table_change_record(
+            table=table, before=before, actor=actor, action=StatsTableChange.Action.LOAD, origin=origin
         )
         result.tables.append(code)
     from reporting.selectors.stats import table_compute

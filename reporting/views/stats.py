@@ -84,6 +84,7 @@ def stats_table(request, code: str):
             "period": period,
             "sentences": [s for s in sentences if s],
             "can_edit_layouts": is_province(request.user),
+            "history": table.changes.select_related("actor")[:20],
         },
     )
 

@@ -391,3 +391,31 @@ def test_missing_fields_in_the_post_are_refused_not_500(loaded, province):
     response = province.post(CREATE, {})
     assert response.status_code == 400
     assert "请填写代码。" in response.content.decode()
+
+
+def test_every_layout_change_is_in_the_tables_history(loaded, province, world):
+    from reporting.models import StatsTableChange
+
+    table = StatsTable.objects.get(code="annex1")
+    assert [c.action for c in table.changes.all()] == [StatsTableChange.Action.LOAD]
+    package_load(PACKAGE)  # the same package again: nothing changed, nothing recorded
+    assert table.changes.count() == 1
+    fields = layout_fields_of(table.layout)
+    saved = layout_save(actor=world.users["province_officer"], code="annex1", title="改过的标题",
+                        layout_fields=fields, table=table)  # fmt: skip
+    change = saved.changes.first()
+    assert change.action == StatsTableChange.Action.UPDATE and change.actor == world.users["province_officer"]
+    assert change.changes == {"title": [table.title, "改过的标题"], "layout": [table.layout, saved.layout]}
+    page = province.get(reverse("reporting:stats_table", args=["annex1"])).content.decode()
+    assert 'data-testid="layout-history"' in page and "改过的标题" in page
+
+
+def test_a_new_layout_starts_its_history(loaded, world):
+    from reporting.models import StatsTableChange
+
+    fields = layout_fields_of(StatsTable.objects.get(code="annex1").layout)
+    table = layout_save(
+        actor=world.users["province_officer"], code="annex9", title="新表", layout_fields=fields
+    )
+    (change,) = table.changes.all()
+    assert change.action == StatsTableChange.Action.CREATE and change.changes["title"] == [None, "新表"]
