@@ -9,7 +9,10 @@ stored, so a region's value is always its counties' total.
   enterprises above designated size with an issued diagnosis (``ent_above_diagnosed``); the
   level distribution ``level_0``…``level_4``, ``score_sum`` and ``ent_scored`` of every
   enterprise's latest issued diagnosis by then (the average score is ``score_sum / ent_scored`` in
-  a layout); enterprises transforming (a project started by then and not cancelled).
+  a layout); enterprises transforming (a project started by then and not cancelled); projects
+  by state at the period's end — planned (not started by then), in progress (started, not
+  completed), completed and awaiting acceptance, accepted, and cancelled (projects keep no date of
+  cancellation, so a cancelled project counts as cancelled in every period after its creation).
 - **Flows** within the period: visits and enterprises visited, diagnoses issued and enterprises
   diagnosed, projects started, completed and accepted, the planned investment of projects created,
   the actual investment and subsidy of projects completed, vouchers issued and redeemed (万元).
@@ -66,6 +69,11 @@ DERIVED = {
     "ent_scored": ("有诊断得分企业数", "家"),
     "score_sum": ("诊断总分合计", "分"),
     "ent_transforming": ("开展改造企业数", "家"),
+    "projects_planned": ("计划中的改造项目数", "个"),
+    "projects_in_progress": ("实施中的改造项目数", "个"),
+    "projects_awaiting_acceptance": ("已完成待验收的改造项目数", "个"),
+    "projects_accepted_total": ("累计验收的改造项目数", "个"),
+    "projects_cancelled": ("已取消的改造项目数", "个"),
     "projects_started": ("开工改造项目数", "个"),
     "projects_completed": ("完成改造项目数", "个"),
     "projects_accepted": ("验收改造项目数", "个"),
@@ -162,6 +170,18 @@ def compute_period(code: str, now: datetime.datetime | None = None) -> dict[str,
     figures |= _grouped(
         projects.filter(started_on__lte=last_day).exclude(status=TransformationProject.Status.CANCELLED),
         "enterprise__county", ent_transforming=Count("enterprise", distinct=True),
+    )  # fmt: skip
+    live = ~Q(status=TransformationProject.Status.CANCELLED)
+    not_started = Q(started_on__isnull=True) | Q(started_on__gt=last_day)
+    not_completed = Q(completed_on__isnull=True) | Q(completed_on__gt=last_day)
+    not_accepted = Q(accepted_at__isnull=True) | Q(accepted_at__gte=end)
+    figures |= _grouped(
+        projects.filter(created_at__lt=end), "enterprise__county",
+        projects_planned=Count("id", filter=live & not_started),
+        projects_in_progress=Count("id", filter=live & Q(started_on__lte=last_day) & not_completed),
+        projects_awaiting_acceptance=Count("id", filter=live & Q(completed_on__lte=last_day) & not_accepted),
+        projects_accepted_total=Count("id", filter=live & Q(accepted_at__lt=end)),
+        projects_cancelled=Count("id", filter=~live),
     )  # fmt: skip
     figures |= _grouped(
         projects, "enterprise__county",

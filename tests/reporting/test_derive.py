@@ -147,3 +147,54 @@ def test_the_derive_command(casework):
     assert IndicatorValue.objects.filter(source="derived", period=month()).exists()
     with pytest.raises(CommandError):
         call_command("stats_derive", "--month", "2026Q1")
+
+
+def test_projects_by_state_at_the_periods_end(casework):
+    """The state of every project at the end of a closed month and of the month under way, from
+    its dates: planned, in progress, completed awaiting acceptance, accepted, cancelled."""
+    world, _far = casework
+    from providers.models import Provider
+
+    lead = Provider.objects.get(organisation=world.provider)
+    today = timezone.localdate()
+    first_of_month = today.replace(day=1)
+    last_month = derive.previous_month(month())
+    before = first_of_month - datetime.timedelta(days=20)
+    made = {}
+    for key, fields in {
+        "planned": {},
+        "running": {"status": "in_progress", "started_on": before},
+        "started_now": {"status": "in_progress", "started_on": today},
+        "waiting": {"status": "completed", "started_on": before, "completed_on": before},
+        "cancelled": {"status": "cancelled", "cancel_reason": "企业取消"},
+    }.items():
+        made[key] = TransformationProject.objects.create(
+            enterprise=world.ent_xihu, provider=lead, title=key, planned_investment=Decimal("1"), **fields
+        )
+    TransformationProject.objects.filter(pk=made["waiting"].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    TransformationProject.objects.exclude(pk=made["waiting"].pk).filter(enterprise=world.ent_xihu).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    accepted = TransformationProject.objects.create(
+        enterprise=world.ent_xihu, provider=lead, title="accepted", status="accepted",
+        started_on=before, completed_on=before, accepted_at=timezone.now(), planned_investment=Decimal("1"),
+    )  # fmt: skip
+    TransformationProject.objects.filter(pk=accepted.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=50)
+    )
+    derive.derive_month(month())
+    derive.derive_period(last_month)
+    value, _tie = value_resolver(derive.DERIVED, [month(), last_month])
+    xihu = "360103"
+    assert value("projects_planned", xihu, month()) == 1
+    assert value("projects_in_progress", xihu, month()) == 2  # running, started_now
+    assert value("projects_awaiting_acceptance", xihu, month()) == 1  # waiting
+    assert value("projects_accepted_total", xihu, month()) == 1
+    assert value("projects_cancelled", xihu, month()) == 1
+    # at the end of last month: started_now was still planned, the accepted one still awaited acceptance
+    assert value("projects_planned", xihu, last_month) == 2
+    assert value("projects_in_progress", xihu, last_month) == 1
+    assert value("projects_awaiting_acceptance", xihu, last_month) == 2
+    assert value("projects_accepted_total", xihu, last_month) is None
