@@ -28,6 +28,7 @@ urlpatterns = [
     path("bulletins/", bulletins.bulletin_list, name="bulletin_list"),
     path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin_detail"),
     path("bulletins/<int:pk>/publish/", bulletins.bulletin_publish_view, name="bulletin_publish"),
+    path("bulletins/<int:pk>/edit/", bulletins.bulletin_edit, name="bulletin_edit"),
     path("stats/entry/cell/", stats.stats_entry_cell, name="stats_entry_cell"),
     path("stats/reviews/step/", stats.stats_review_step, name="stats_review_step"),
 ]

@@ -3,6 +3,8 @@
 Contract:
 - ``bulletin_create``: province officers; a title, a period, the codes of existing tables (at
   least one) and the text. ``ValidationError`` names a bad period or an unknown table.
+- ``bulletin_update``: province officers, drafts only (a published one is refused with the time
+  it was published); the same fields and checks as ``bulletin_create``.
 - ``bulletin_content(bulletin)``: the snapshot of a published bulletin, or for a draft the same
   shape computed now: ``{"title", "period", "text", "tables": [table JSON + "sentences"]}`` (the
   province's full tables, whoever reads), and ``"charts"``: a bar by region of each table's first
@@ -30,18 +32,21 @@ from reporting.stats.periods import parse_period, period_bounds
 from reporting.stats.tables import rank_sentence
 
 
-def bulletin_create(*, actor, title: str, period: str, tables: list[str], text: str = "") -> Bulletin:
-    if not is_province(actor):
-        raise PermissionDenied(_("统计通报由省工信厅编制。"))
+def _clean(*, title: str, period: str, tables: list[str], text: str) -> dict:
+    """The bulletin's fields checked and tidied, or ``ValidationError`` naming each bad one."""
     errors = {}
     title = (title or "").strip()
     if not title:
         errors["title"] = _("请填写标题。")
+    elif len(title) > Bulletin._meta.get_field("title").max_length:
+        errors["title"] = _("标题最多 %(most)d 个字符。") % {
+            "most": Bulletin._meta.get_field("title").max_length
+        }
     try:
         period = parse_period(period)[0]
     except ValueError:
         errors["period"] = _("统计期格式不正确（如 2022、2022S1、2022Q1、202206）。")
-    codes = [str(code) for code in tables or []]
+    codes = list(dict.fromkeys(str(code) for code in tables or []))
     known = set(StatsTable.objects.filter(code__in=codes).values_list("code", flat=True))
     if not codes:
         errors["tables"] = _("请至少选择一张统计表。")
@@ -49,9 +54,32 @@ def bulletin_create(*, actor, title: str, period: str, tables: list[str], text: 
         errors["tables"] = _("没有这些统计表：%(codes)s") % {"codes": "、".join(sorted(set(codes) - known))}
     if errors:
         raise ValidationError(errors)
-    return Bulletin.objects.create(
-        title=title, period=period, tables=codes, text=(text or "").strip(), created_by=actor
-    )
+    return {"title": title, "period": period, "tables": codes, "text": (text or "").strip()}
+
+
+def bulletin_create(*, actor, title: str, period: str, tables: list[str], text: str = "") -> Bulletin:
+    if not is_province(actor):
+        raise PermissionDenied(_("统计通报由省工信厅编制。"))
+    fields = _clean(title=title, period=period, tables=tables, text=text)
+    return Bulletin.objects.create(**fields, created_by=actor)
+
+
+@transaction.atomic
+def bulletin_update(
+    *, actor, bulletin: Bulletin, title: str, period: str, tables: list[str], text: str = ""
+) -> Bulletin:
+    if not is_province(actor):
+        raise PermissionDenied(_("统计通报由省工信厅编制。"))
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.status == Bulletin.Status.PUBLISHED:
+        raise ValidationError(
+            _("该通报已于 %(at)s 发布，发布后不能再修改。")
+            % {"at": timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    for name, value in _clean(title=title, period=period, tables=tables, text=text).items():
+        setattr(bulletin, name, value)
+    bulletin.save(update_fields=["title", "period", "tables", "text"])
+    return bulletin
 
 
 def bulletin_content(bulletin: Bulletin) -> dict:

@@ -16,14 +16,14 @@ from accounts.permissions import is_province
 from core.files import attachment_response, serve_private
 from core.jobs import JobStatus
 from core.tabular import CONTENT_TYPES, Sheet, write_sheets
-from reporting.models import Bulletin, StatsTable
+from reporting.models import Bulletin, BulletinRender, StatsTable
 from reporting.services.bulletin_pdf import (
     bulletin_filename,
     bulletin_pdf,
     bulletin_render_request,
     chart_svg,
 )
-from reporting.services.bulletins import bulletin_content, bulletin_create, bulletin_publish
+from reporting.services.bulletins import bulletin_content, bulletin_create, bulletin_publish, bulletin_update
 from reporting.views.stats import officers_only
 
 
@@ -97,6 +97,17 @@ def bulletin_detail(request, pk: int):
         return attachment_response(
             write_sheets(sheets or [Sheet("-", [""], [])]), f"{name}.xlsx", CONTENT_TYPES["xlsx"]
         )
+    return _detail(request, bulletin, content)
+
+
+def _detail(request, bulletin: Bulletin, content: dict, *, typed=None, errors=None, status=200):
+    can_edit = is_province(request.user) and bulletin.status == Bulletin.Status.DRAFT
+    stored = {
+        "title": bulletin.title,
+        "period": bulletin.period,
+        "tables": bulletin.tables,
+        "text": bulletin.text,
+    }
     return render(
         request,
         "reporting/bulletin_detail.html",
@@ -107,10 +118,36 @@ def bulletin_detail(request, pk: int):
                 {"key": c["key"], "title": c["title"], "svg": chart_svg(c)}
                 for c in content.get("charts") or []
             ],
-            "can_publish": is_province(request.user) and bulletin.status == "draft",
-            "render": bulletin_render_request(bulletin),
+            "can_publish": can_edit,
+            # read only: a page (or a refused POST) never creates the render row; ?format=pdf does
+            "render": BulletinRender.objects.filter(bulletin=bulletin).first(),
+            "tables": StatsTable.objects.order_by("code") if can_edit else [],
+            "typed": typed or stored,
+            "errors": errors or {},
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def bulletin_edit(request, pk: int):
+    """Save a draft's title, period, tables and text (province officers; a published one: 400)."""
+    officers_only(request)
+    bulletin = _get(request, pk)
+    if not is_province(request.user):
+        raise Http404
+    typed = {"title": request.POST.get("title", ""), "period": request.POST.get("period", ""),
+             "text": request.POST.get("text", ""), "tables": request.POST.getlist("tables")}  # fmt: skip
+    try:
+        bulletin_update(actor=request.user, bulletin=bulletin, **typed)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        if not errors:
+            messages.error(request, " ".join(exc.messages))
+        return _detail(request, bulletin, bulletin_content(bulletin), typed=typed, errors=errors, status=400)
+    messages.success(request, _("通报草稿已保存。"))
+    return redirect("reporting:bulletin_detail", pk=bulletin.pk)
 
 
 def _pdf(request, bulletin: Bulletin, name: str):
@@ -135,11 +172,6 @@ def bulletin_publish_view(request, pk: int):
         bulletin_publish(actor=request.user, bulletin=bulletin)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return render(
-            request,
-            "reporting/bulletin_detail.html",
-            {"bulletin": bulletin, "content": bulletin_content(bulletin), "can_publish": False},
-            status=400,
-        )
+        return _detail(request, bulletin, bulletin_content(bulletin), status=400)
     messages.success(request, _("通报已发布，内容已固定。"))
     return redirect("reporting:bulletin_detail", pk=bulletin.pk)

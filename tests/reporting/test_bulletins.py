@@ -165,3 +165,39 @@ def test_hostile_text_reaches_the_pdf_as_text(world):
 
     rendered = bulletin_pdf(bulletin)
     assert rendered.refused == [] and rendered.pdf.startswith(b"%PDF")
+
+
+def test_a_draft_is_edited_and_a_published_bulletin_is_not(world, draft):
+    from reporting.services.bulletins import bulletin_update
+
+    province = Client()
+    province.force_login(world.users["province_officer"])
+    url = reverse("reporting:bulletin_edit", args=[draft.pk])
+    page = province.get(reverse("reporting:bulletin_detail", args=[draft.pk])).content.decode()
+    assert f'action="{url}"' in page and "现将有关情况通报如下。" in page  # the form holds what is stored
+    refused = province.post(
+        url, {"title": "新标题", "period": "2022H1", "tables": ["annex1"], "text": "改后的正文"}
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "新标题" in text and "改后的正文" in text and "统计期格式不正确" in text  # kept as typed
+    assert Bulletin.objects.get(pk=draft.pk).title == "2022年上半年全省两化融合通报"
+    saved = province.post(
+        url, {"title": "新标题", "period": "2022S1", "tables": ["annex3"], "text": "改后的正文"}
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.tables, draft.text) == ("新标题", ["annex3"], "改后的正文")
+    bulletin_publish(actor=world.users["province_officer"], bulletin=draft)
+    with pytest.raises(ValidationError, match="发布后不能再修改"):
+        bulletin_update(actor=world.users["province_officer"], bulletin=draft, title="x", period="2022S1",
+                        tables=["annex1"])  # fmt: skip
+    assert province.post(url, {"title": "x", "period": "2022S1", "tables": ["annex1"]}).status_code == 400
+    assert Bulletin.objects.get(pk=draft.pk).title == "新标题"
+    city = Client()
+    city.force_login(world.users["city_officer"])
+    assert city.post(url, {"title": "x", "period": "2022S1", "tables": ["annex1"]}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        bulletin_update(
+            actor=world.users["city_officer"], bulletin=draft, title="x", period="2022S1", tables=["annex1"]
+        )

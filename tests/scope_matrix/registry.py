@@ -584,6 +584,15 @@ ROUTES: list[Route] = [
         query={"format": "pdf"},
     ),  # published: its PDF is being rendered (the job rings on commit), so back to the page; the draft's preview
     page(
+        "reporting:bulletin_edit",
+        "POST",
+        kind="bulletin",
+        allowed=PROVINCE_ROLES,
+        denied=404,
+        ok={"in": 400, "out": 302},
+        data={"title": "矩阵改过的通报", "period": "2025S1", "tables": ["matrix_cities"], "text": "改"},
+    ),  # published: refused (400), nothing written; the draft: saved
+    page(
         "reporting:bulletin_publish",
         "POST",
         kind="bulletin",
