@@ -20,7 +20,9 @@ Contract of ``dashboard(actor, region_code=None, month=None)``:
   distribution a year ago and now (pyramid vs olive), and — for the province — the map of cities.
 - ``as_of``: when the month's figures were last derived (``DerivationRun.finished_at``), or
   ``None`` if they never were.
-A fixed number of queries whatever the number of regions or values.
+A fixed number of queries whatever the number of regions or values (9 for the province, see
+``bench/bench_derive.py``). ``dashboard_headlines(actor, keys)`` is the same for a few headlines
+of the actor's own region this month, without targets or charts (the home page's panel).
 """
 
 from __future__ import annotations
