@@ -32,7 +32,7 @@ def statistics_panel(actor):
         key="statistics",
         title=_("%(region)s统计看板") % {"region": board.region.name},
         figures=tuple(
-            Figure(f"{h.label}（{_('环比')} {h.mom}）", f"{h.value}{h.unit if h.value != '—' else ''}", url)
+            Figure(_("%(label)s（环比 %(change)s）") % {"label": h.label, "change": h.mom}, h.value, url)
             for h in board.headlines
         ),
         rows=(

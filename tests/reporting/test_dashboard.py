@@ -237,7 +237,8 @@ def test_query_count_does_not_grow_with_regions_or_values(world):
 def test_the_home_page_panel_for_officers_only(world):
     put("diagnoses_issued", "360102", this_month(), "6")
     panel = next(p for p in home_for(world.users["county_officer"]).panels if p.key == "statistics")
-    assert any(f.value == "6份" for f in panel.figures)
+    figure = next(f for f in panel.figures if f.value == "6")
+    assert figure.label == "本月出具诊断书（环比 —）"
     assert panel.more_url == reverse("reporting:dashboard")
     assert panel.rows[0].value == "尚未计算"
     for role in ("commissioner", "enterprise_user", "clinic_staff"):
