@@ -31,6 +31,10 @@ from reporting.selectors.stats import table_compute, value_resolver
 from reporting.stats.periods import parse_period, period_bounds
 from reporting.stats.tables import rank_sentence
 
+#: A bulletin's bounds: the text of a printed bulletin, and the annexes it carries.
+TEXT_MAX = 20_000
+TABLES_MAX = 30
+
 
 def _clean(*, title: str, period: str, tables: list[str], text: str) -> dict:
     """The bulletin's fields checked and tidied, or ``ValidationError`` naming each bad one."""
@@ -52,9 +56,14 @@ def _clean(*, title: str, period: str, tables: list[str], text: str) -> dict:
         errors["tables"] = _("请至少选择一张统计表。")
     elif set(codes) - known:
         errors["tables"] = _("没有这些统计表：%(codes)s") % {"codes": "、".join(sorted(set(codes) - known))}
+    text = (text or "").strip()
+    if len(text) > TEXT_MAX:
+        errors["text"] = _("正文最多 %(most)d 个字符。") % {"most": TEXT_MAX}
+    if len(codes) > TABLES_MAX:
+        errors["tables"] = _("一份通报最多 %(most)d 张统计表。") % {"most": TABLES_MAX}
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "period": period, "tables": codes, "text": (text or "").strip()}
+    return {"title": title, "period": period, "tables": codes, "text": text}
 
 
 def bulletin_create(*, actor, title: str, period: str, tables: list[str], text: str = "") -> Bulletin:

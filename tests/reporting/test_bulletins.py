@@ -201,3 +201,19 @@ def test_a_draft_is_edited_and_a_published_bulletin_is_not(world, draft):
         bulletin_update(
             actor=world.users["city_officer"], bulletin=draft, title="x", period="2022S1", tables=["annex1"]
         )
+
+
+def test_oversized_bulletins_are_refused_with_reasons(world, draft):
+    from reporting.services.bulletins import TEXT_MAX
+
+    with pytest.raises(ValidationError) as caught:
+        bulletin_create(actor=world.users["province_officer"], title="x" * 201, period="2022S1",
+                        tables=[f"t{n}" for n in range(40)], text="字" * (TEXT_MAX + 1))  # fmt: skip
+    assert set(caught.value.message_dict) == {"title", "tables", "text"}
+    province = Client()
+    province.force_login(world.users["province_officer"])
+    response = province.post(
+        reverse("reporting:bulletin_edit", args=[draft.pk]),
+        {"title": "t", "period": "2022S1", "tables": ["annex1"], "text": "字" * (TEXT_MAX + 1)},
+    )
+    assert response.status_code == 400 and "正文最多" in response.content.decode()
