@@ -15,6 +15,7 @@ Contract
 - Fonts: the CJK font comes from fontconfig (Debian's ``fonts-noto-cjk``), so no font file is
   fetched; WeasyPrint embeds the subset of glyphs used. ``html`` and ``@page`` must both name the
   font: margin boxes do not inherit the body's.
+- ``page_labels()``: the "第 x 页 共 y 页" footer's texts for a print stylesheet.
 - ``renderer_version()`` names what rendered a file (``WeasyPrint 70.0``), for the artifact record.
 """
 
@@ -131,6 +132,18 @@ def render_pdf(html: str, *, stylesheets: tuple[str, ...] = ()) -> Rendered:
     return Rendered(
         pdf=pdf, pages=len(document.pages), refused=list(fetcher.refused), served=list(fetcher.served)
     )
+
+
+def page_labels() -> dict:
+    """The footer's "第 x 页 共 y 页" cut around CSS's page counters, in the active language, as
+    ``page_before``, ``page_between``, ``page_after`` for a print stylesheet (constant texts, no
+    data; quotes and backslashes are not in them)."""
+    from django.utils.translation import gettext as _
+
+    text = _("第 %(page)s 页 共 %(pages)s 页") % {"page": "\x00", "pages": "\x01"}
+    before, rest = text.split("\x00", 1)
+    between, after = rest.split("\x01", 1)
+    return {"page_before": before, "page_between": between, "page_after": after}
 
 
 def renderer_version() -> str:

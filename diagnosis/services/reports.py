@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_officer
 from accounts.scope import region_in_scope
 from core.jobs import JobLost, JobStatus, ring_on_commit
-from core.pdf import render_pdf, renderer_version
+from core.pdf import page_labels, render_pdf, renderer_version
 from diagnosis.models import Diagnosis, DiagnosisReport, ReportBatch, ReportBatchItem
 from diagnosis.selectors.reports import TEMPLATE_VERSION, document_hash, report_document
 from diagnosis.services import diagnoses as diagnosis_services
@@ -111,17 +111,8 @@ def report_html(report: DiagnosisReport) -> tuple[str, str, dict]:
         html = render_to_string(
             "pdf/report.html", {"doc": document, "code": report.verification_code, "generated": generated}
         )
-        css = render_to_string("pdf/report.css", _page_labels())
+        css = render_to_string("pdf/report.css", page_labels())
     return html, css, document
-
-
-def _page_labels() -> dict:
-    """The footer's "第 x 页 共 y 页" cut around CSS's page counters, in the active language
-    (constant texts, no data; quotes and backslashes are not in them)."""
-    text = _("第 %(page)s 页 共 %(pages)s 页") % {"page": "\x00", "pages": "\x01"}
-    before, rest = text.split("\x00", 1)
-    between, after = rest.split("\x01", 1)
-    return {"page_before": before, "page_between": between, "page_after": after}
 
 
 def report_filename(report: DiagnosisReport) -> str:

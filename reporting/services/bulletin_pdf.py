@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import JobLost, JobStatus
-from core.pdf import Rendered, render_pdf, renderer_version
+from core.pdf import Rendered, page_labels, render_pdf, renderer_version
 from reporting.models import Bulletin, BulletinRender
 from reporting.services.bulletins import bulletin_content
 
@@ -60,13 +60,6 @@ def chart_svg(chart: dict) -> str:
     raise ValueError(f"unknown chart kind {kind!r}")
 
 
-def _page_labels() -> dict:
-    text = _("第 %(page)s 页 共 %(pages)s 页") % {"page": "\x00", "pages": "\x01"}
-    before, rest = text.split("\x00", 1)
-    between, after = rest.split("\x01", 1)
-    return {"page_before": before, "page_between": between, "page_after": after}
-
-
 def bulletin_html(content: dict, *, draft: bool = False, published_at=None) -> tuple[str, str]:
     charts = [{"title": c["title"], "svg": chart_svg(c)} for c in content.get("charts") or []]
     html = render_to_string(
@@ -79,7 +72,7 @@ def bulletin_html(content: dict, *, draft: bool = False, published_at=None) -> t
             "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         },
     )
-    css = render_to_string("pdf/bulletin.css", _page_labels())
+    css = render_to_string("pdf/bulletin.css", page_labels())
     return html, css
 
 
