@@ -197,7 +197,7 @@ def dashboard_region(actor, region_code: str | None = None) -> Region | None:
 
 def dashboard_headlines(actor, keys: tuple[str, ...]) -> Dashboard | None:
     """Only the headlines ``keys`` of the actor's own region this month (the home page's panel):
-    the same figures as ``dashboard`` without targets or charts; three queries."""
+    the same figures as ``dashboard`` without targets, charts or parents; a fixed number of queries."""
     return dashboard(actor, only=keys)
 
 

@@ -66,6 +66,17 @@ def _clean(*, title: str, period: str, tables: list[str], text: str) -> dict:
     return {"title": title, "period": period, "tables": codes, "text": text}
 
 
+def _draft_for_update(bulletin: Bulletin) -> Bulletin:
+    """The bulletin's row locked for writing, or ``ValidationError`` if it is published (frozen)."""
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.status == Bulletin.Status.PUBLISHED:
+        raise ValidationError(
+            _("该通报已于 %(at)s 发布，发布后不能再修改。")
+            % {"at": timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    return bulletin
+
+
 def bulletin_create(*, actor, title: str, period: str, tables: list[str], text: str = "") -> Bulletin:
     if not is_province(actor):
         raise PermissionDenied(_("统计通报由省工信厅编制。"))
@@ -79,12 +90,7 @@ def bulletin_update(
 ) -> Bulletin:
     if not is_province(actor):
         raise PermissionDenied(_("统计通报由省工信厅编制。"))
-    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-    if bulletin.status == Bulletin.Status.PUBLISHED:
-        raise ValidationError(
-            _("该通报已于 %(at)s 发布，发布后不能再修改。")
-            % {"at": timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d %H:%M")}
-        )
+    bulletin = _draft_for_update(bulletin)
     for name, value in _clean(title=title, period=period, tables=tables, text=text).items():
         setattr(bulletin, name, value)
     bulletin.save(update_fields=["title", "period", "tables", "text"])
@@ -173,12 +179,7 @@ def _casework_charts(period: str) -> list[dict]:
 def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
     if not is_province(actor):
         raise PermissionDenied(_("统计通报由省工信厅发布。"))
-    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-    if bulletin.status == Bulletin.Status.PUBLISHED:
-        raise ValidationError(
-            _("该通报已于 %(at)s 发布，发布后不能再修改。")
-            % {"at": timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d %H:%M")}
-        )
+    bulletin = _draft_for_update(bulletin)
     bulletin.snapshot = bulletin_content(bulletin)
     bulletin.status = Bulletin.Status.PUBLISHED
     bulletin.published_at = timezone.now()

@@ -34,6 +34,16 @@ def _get(request, pk: int) -> Bulletin:
     return bulletin
 
 
+def _typed(request) -> dict:
+    """The bulletin form's fields as posted (what a refused form shows again)."""
+    return {
+        "title": request.POST.get("title", ""),
+        "period": request.POST.get("period", ""),
+        "text": request.POST.get("text", ""),
+        "tables": request.POST.getlist("tables"),
+    }
+
+
 def _list(request, errors=None, typed=None, status=200):
     return render(
         request,
@@ -55,8 +65,7 @@ def bulletin_list(request):
     if request.method == "POST":
         if not is_province(request.user):
             raise Http404
-        typed = {"title": request.POST.get("title", ""), "period": request.POST.get("period", ""),
-                 "text": request.POST.get("text", ""), "tables": request.POST.getlist("tables")}  # fmt: skip
+        typed = _typed(request)
         try:
             bulletin = bulletin_create(actor=request.user, **typed)
         except ValidationError as exc:
@@ -137,8 +146,7 @@ def bulletin_edit(request, pk: int):
     bulletin = _get(request, pk)
     if not is_province(request.user):
         raise Http404
-    typed = {"title": request.POST.get("title", ""), "period": request.POST.get("period", ""),
-             "text": request.POST.get("text", ""), "tables": request.POST.getlist("tables")}  # fmt: skip
+    typed = _typed(request)
     try:
         bulletin_update(actor=request.user, bulletin=bulletin, **typed)
     except ValidationError as exc:
