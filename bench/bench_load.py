@@ -370,6 +370,7 @@ def targets(sample: dict, officer: str, commissioner: str) -> list[Target]:
             "enterprise detail (province)", f"/enterprises/{sample['enterprise_id']}/", {"Cookie": officer}
         ),
         Target("caseload (commissioner)", "/enterprises/caseload/", {"Cookie": commissioner}),
+        Target("statistics dashboard (province)", "/reporting/dashboard/", {"Cookie": officer}),
         Target("public directory (anonymous)", "/directory/", {}),
     ]
 
